@@ -1,0 +1,682 @@
+// Package experiments owns sweep's spec format and the objective that turns a
+// spec into trials: it parses and validates spec files (YAML, every error
+// naming the file, line and field path), translates a spec's search space
+// into a search.Space, trains and evaluates one trial per set of parameters
+// (data → preprocessing → MLP → metrics), and reproduces or applies a
+// recorded trial.
+//
+// The example specs in this directory run on the data sets kept in
+// experiments/data; README.md documents every field.
+package experiments
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sweep-ml/sweep/search"
+)
+
+// Spec is one experiment: where the data is and how to prepare it, the
+// model's default configuration, and the search over it. Parse fills every
+// field the file leaves out with its default.
+type Spec struct {
+	// File is the spec's path as the user named it (for error messages).
+	File string
+	// Source is the file's bytes, stored with the study so that any trial
+	// can be rebuilt from the store alone.
+	Source []byte
+	// Dir is the directory relative paths are resolved against: the
+	// spec file's directory.
+	Dir string
+
+	// Name is the study name; default the file name without extension.
+	Name string
+	// Seed is the study seed: it fixes the train/validation/test split
+	// and, through the search driver, every trial's seed. Default 42.
+	Seed uint64
+
+	Data   DataSpec
+	Model  ModelSpec
+	Search SearchSpec
+
+	// lines maps field paths to the line they were written on.
+	lines map[string]int
+}
+
+// DataSpec says how to load and prepare the data set.
+type DataSpec struct {
+	// Path is the CSV/TSV file (optionally .gz), relative to the spec file.
+	Path string
+	// Label is the class column; default "label".
+	Label string
+	// Text names a free-text column to vectorize with TF-IDF; empty for
+	// numeric data.
+	Text string
+	// Features lists the feature columns to use; empty means every
+	// column but the label.
+	Features []string
+	// Comma is the field separator; default "," ("\t" for .tsv files).
+	Comma string
+	// MissingValues are the cell values read as missing; default "", "NA",
+	// "NaN", "?".
+	MissingValues []string
+	// DropMalformed drops rows with the wrong number of fields instead of
+	// failing; default false.
+	DropMalformed bool
+
+	Split SplitSpec
+	// Impute fills missing numeric values: mean (default), median,
+	// most_frequent or none.
+	Impute string
+	// Scale standardizes numeric features: standard (default), minmax,
+	// robust or none.
+	Scale    string
+	TextOpts TextSpec
+	Sampling SamplingSpec
+}
+
+// SplitSpec gives the held-out fractions; both default to 0.2, and their sum
+// must be below 1. The split is stratified and fixed by the study seed.
+type SplitSpec struct {
+	Test       float64
+	Validation float64
+}
+
+// TextSpec configures the TF-IDF vectorizer for a text column; defaults
+// follow scikit-learn's TfidfVectorizer.
+type TextSpec struct {
+	Lowercase    bool    // default true
+	Normalize    bool    // Unicode NFKC normalization; default true
+	StripAccents bool    // default false
+	Digits       string  // keep (default) or replace (every digit becomes 0)
+	StopWords    string  // "" (default, none) or english
+	Stemmer      string  // "" (default, none), porter or snowball
+	NGramMin     int     // default 1
+	NGramMax     int     // default 1
+	MinDF        float64 // ≥ 1: document count; < 1: fraction. Default 1
+	MaxDF        float64 // ≤ 1: fraction; > 1: count. Default 1.0
+	MaxFeatures  int     // 0 (default) keeps every term
+	SublinearTF  bool    // 1+log(tf); default false
+	SmoothIDF    bool    // default true
+	Norm         string  // l2 (default), l1 or none
+}
+
+// SamplingSpec rebalances the training part of the data (never validation
+// or test).
+type SamplingSpec struct {
+	// Strategy is none (default), oversample, undersample, smote or
+	// class_weight.
+	Strategy string
+	// K is SMOTE's number of neighbours; default 5.
+	K int
+	// Targets optionally gives the wanted count per class label.
+	Targets map[string]int
+}
+
+// ModelSpec is the MLP's configuration, Keras defaults unless said.
+type ModelSpec struct {
+	// Layers holds the width of each hidden layer; default [128].
+	Layers []int
+	// Activation of hidden layers: relu (default), tanh, sigmoid, elu,
+	// leaky_relu, gelu or linear.
+	Activation string
+	// Dropout rate after each hidden layer, in [0, 1); default 0.
+	Dropout float64
+	// L1 and L2 are the kernel regularization factors; default 0.
+	L1, L2 float64
+	// Optimizer is adam (default), rmsprop or sgd.
+	Optimizer    string
+	LearningRate float64 // default 0.001
+	Momentum     float64 // sgd and rmsprop; default 0
+	Nesterov     bool    // sgd; default false
+	Rho          float64 // rmsprop; default 0.9
+	Beta1        float64 // adam; default 0.9
+	Beta2        float64 // adam; default 0.999
+	Epsilon      float64 // adam and rmsprop; default 1e-7
+	BatchSize    int     // default 32
+	Epochs       int     // maximum epochs; default 100
+	// EarlyStopping stops training when the monitored value stops
+	// improving.
+	EarlyStopping EarlyStoppingSpec
+	// Precision is the float type of training: float32 (default) or
+	// float64.
+	Precision string
+}
+
+// EarlyStoppingSpec mirrors Keras' EarlyStopping callback, with the
+// article's patience of 10 and the best weights restored.
+type EarlyStoppingSpec struct {
+	// Monitor is val_loss (default), val_macro_f1 or val_accuracy.
+	Monitor  string
+	MinDelta float64 // default 0
+	// Patience is the number of epochs without improvement before
+	// stopping; default 10; 0 disables early stopping.
+	Patience    int
+	RestoreBest bool // default true
+}
+
+// SearchSpec configures the search driver.
+type SearchSpec struct {
+	// Sampler is random (default) or grid.
+	Sampler string
+	// Trials is the number of trials; default 20 for random search, the
+	// grid's size for grid search.
+	Trials int
+	// Parallel is how many trials train at once; default 1.
+	Parallel int
+	// Timeout stops scheduling new trials after this long; 0 (default)
+	// means none.
+	Timeout time.Duration
+	// TrialTimeout cancels one trial after this long; 0 (default) means
+	// none.
+	TrialTimeout time.Duration
+	// Objective is the metric optimized: val_macro_f1 (default),
+	// val_accuracy or val_loss.
+	Objective string
+	// Direction is maximize or minimize; default minimize for val_loss,
+	// maximize otherwise.
+	Direction string
+	// Target stops the search once a trial reaches it; nil for none.
+	Target *float64
+	// MaxRetries is how many times a failed trial is retried; default 0.
+	MaxRetries int
+	// Pruner stops unpromising trials early; nil for none.
+	Pruner *MedianPrunerSpec
+	// Space is the search space, in file order.
+	Space []ParamSpec
+}
+
+// MedianPrunerSpec configures the median pruner: a trial is stopped at an
+// epoch when its value is worse than the median of earlier trials at the
+// same epoch.
+type MedianPrunerSpec struct {
+	WarmupTrials int // trials that complete before any pruning; default 5
+	WarmupEpochs int // epochs of each trial never pruned; default 5
+}
+
+// DefaultSpec returns the spec every file starts from.
+func DefaultSpec() Spec {
+	return Spec{
+		Seed: 42,
+		Data: DataSpec{
+			Label:         "label",
+			MissingValues: []string{"", "NA", "NaN", "?"},
+			Split:         SplitSpec{Test: 0.2, Validation: 0.2},
+			Impute:        "mean",
+			Scale:         "standard",
+			TextOpts: TextSpec{
+				Lowercase: true, Normalize: true, Digits: "keep",
+				NGramMin: 1, NGramMax: 1, MinDF: 1, MaxDF: 1,
+				SmoothIDF: true, Norm: "l2",
+			},
+			Sampling: SamplingSpec{Strategy: "none", K: 5},
+		},
+		Model: ModelSpec{
+			Layers:       []int{128},
+			Activation:   "relu",
+			Optimizer:    "adam",
+			LearningRate: 0.001,
+			Rho:          0.9,
+			Beta1:        0.9,
+			Beta2:        0.999,
+			Epsilon:      1e-7,
+			BatchSize:    32,
+			Epochs:       100,
+			EarlyStopping: EarlyStoppingSpec{
+				Monitor: "val_loss", Patience: 10, RestoreBest: true,
+			},
+			Precision: "float32",
+		},
+		Search: SearchSpec{
+			Sampler:   "random",
+			Parallel:  1,
+			Objective: "val_macro_f1",
+		},
+	}
+}
+
+// Load reads and parses the spec file at path.
+func Load(path string) (*Spec, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("spec file %s does not exist", path)
+		}
+		return nil, fmt.Errorf("read spec %s: %w", path, err)
+	}
+	return Parse(path, filepath.Dir(path), src)
+}
+
+// Parse parses and validates a spec. file names the spec in errors; dir is
+// the directory the data path is relative to. Every error is a *FieldError
+// naming the file, line and field path.
+func Parse(file, dir string, src []byte) (*Spec, error) {
+	root, err := parseTree(file, src)
+	if err != nil {
+		return nil, err
+	}
+	s := DefaultSpec()
+	s.File, s.Dir = file, dir
+	s.Source = append([]byte(nil), src...)
+	s.lines = map[string]int{}
+	d := &decoder{file: file, lines: s.lines}
+	if root.kind != nodeMap {
+		return nil, &FieldError{File: file, Line: root.line, Msg: "a spec must be a mapping with fields name, seed, data, model, search"}
+	}
+	sawDirection := false
+	d.object(root, "", []field{
+		{"name", d.str(&s.Name)},
+		{"seed", d.uint64(&s.Seed)},
+		{"data", func(n *node, p string) { d.dataSpec(n, p, &s.Data) }},
+		{"model", func(n *node, p string) { d.modelSpec(n, p, &s.Model) }},
+		{"search", func(n *node, p string) { sawDirection = d.searchSpec(n, p, &s.Search) }},
+	})
+	if d.err != nil {
+		return nil, d.err
+	}
+	if s.Name == "" {
+		base := filepath.Base(file)
+		s.Name = strings.TrimSuffix(base, filepath.Ext(base))
+	}
+	if !sawDirection {
+		s.Search.Direction = defaultDirection(s.Search.Objective)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func defaultDirection(objective string) string {
+	if strings.HasSuffix(objective, "loss") {
+		return "minimize"
+	}
+	return "maximize"
+}
+
+func (d *decoder) dataSpec(n *node, path string, ds *DataSpec) {
+	d.object(n, path, []field{
+		{"path", d.str(&ds.Path)},
+		{"label", d.str(&ds.Label)},
+		{"text", d.str(&ds.Text)},
+		{"features", d.strs(&ds.Features)},
+		{"comma", d.str(&ds.Comma)},
+		{"missing_values", d.strs(&ds.MissingValues)},
+		{"drop_malformed", d.boolean(&ds.DropMalformed)},
+		{"split", func(n *node, p string) {
+			d.object(n, p, []field{
+				{"test", d.float(&ds.Split.Test)},
+				{"validation", d.float(&ds.Split.Validation)},
+			})
+		}},
+		{"impute", d.str(&ds.Impute)},
+		{"scale", d.str(&ds.Scale)},
+		{"text_options", func(n *node, p string) { d.textSpec(n, p, &ds.TextOpts) }},
+		{"sampling", func(n *node, p string) { d.samplingSpec(n, p, &ds.Sampling) }},
+	})
+}
+
+func (d *decoder) textSpec(n *node, path string, t *TextSpec) {
+	d.object(n, path, []field{
+		{"lowercase", d.boolean(&t.Lowercase)},
+		{"normalize", d.boolean(&t.Normalize)},
+		{"strip_accents", d.boolean(&t.StripAccents)},
+		{"digits", d.str(&t.Digits)},
+		{"stop_words", d.str(&t.StopWords)},
+		{"stemmer", d.str(&t.Stemmer)},
+		{"ngram_min", d.integer(&t.NGramMin)},
+		{"ngram_max", d.integer(&t.NGramMax)},
+		{"min_df", d.float(&t.MinDF)},
+		{"max_df", d.float(&t.MaxDF)},
+		{"max_features", d.integer(&t.MaxFeatures)},
+		{"sublinear_tf", d.boolean(&t.SublinearTF)},
+		{"smooth_idf", d.boolean(&t.SmoothIDF)},
+		{"norm", d.str(&t.Norm)},
+	})
+}
+
+func (d *decoder) samplingSpec(n *node, path string, s *SamplingSpec) {
+	if n.kind == nodeScalar {
+		// Shorthand: "sampling: smote".
+		d.str(&s.Strategy)(n, path)
+		return
+	}
+	d.object(n, path, []field{
+		{"strategy", d.str(&s.Strategy)},
+		{"k", d.integer(&s.K)},
+		{"targets", func(n *node, p string) {
+			if n.kind == nodeNull {
+				s.Targets = nil
+				return
+			}
+			if n.kind != nodeMap {
+				d.fail(n.line, p, "must map class labels to counts")
+				return
+			}
+			s.Targets = map[string]int{}
+			for i, k := range n.keys {
+				var c int
+				d.integer(&c)(n.vals[i], join(p, k))
+				s.Targets[k] = c
+				d.lines[join(p, k)] = n.klines[i]
+			}
+		}},
+	})
+}
+
+func (d *decoder) modelSpec(n *node, path string, m *ModelSpec) {
+	d.object(n, path, []field{
+		{"layers", func(n *node, p string) {
+			if i, ok := integer(n); ok {
+				m.Layers = []int{int(i)}
+				return
+			}
+			if n.kind != nodeSeq {
+				d.fail(n.line, p, "must be a list of hidden layer widths, e.g. [128, 64]")
+				return
+			}
+			m.Layers = make([]int, len(n.items))
+			for i, it := range n.items {
+				d.integer(&m.Layers[i])(it, fmt.Sprintf("%s[%d]", p, i))
+				d.lines[fmt.Sprintf("%s[%d]", p, i)] = it.line
+			}
+		}},
+		{"activation", d.str(&m.Activation)},
+		{"dropout", d.float(&m.Dropout)},
+		{"l1", d.float(&m.L1)},
+		{"l2", d.float(&m.L2)},
+		{"optimizer", d.str(&m.Optimizer)},
+		{"learning_rate", d.float(&m.LearningRate)},
+		{"momentum", d.float(&m.Momentum)},
+		{"nesterov", d.boolean(&m.Nesterov)},
+		{"rho", d.float(&m.Rho)},
+		{"beta1", d.float(&m.Beta1)},
+		{"beta2", d.float(&m.Beta2)},
+		{"epsilon", d.float(&m.Epsilon)},
+		{"batch_size", d.integer(&m.BatchSize)},
+		{"epochs", d.integer(&m.Epochs)},
+		{"early_stopping", func(n *node, p string) {
+			if b, ok := n.scalar.(bool); ok && n.kind == nodeScalar {
+				// Shorthand: "early_stopping: false" disables it.
+				if !b {
+					m.EarlyStopping.Patience = 0
+				}
+				return
+			}
+			d.object(n, p, []field{
+				{"monitor", d.str(&m.EarlyStopping.Monitor)},
+				{"min_delta", d.float(&m.EarlyStopping.MinDelta)},
+				{"patience", d.integer(&m.EarlyStopping.Patience)},
+				{"restore_best", d.boolean(&m.EarlyStopping.RestoreBest)},
+			})
+		}},
+		{"precision", d.str(&m.Precision)},
+	})
+}
+
+// searchSpec decodes the search section and reports whether it set the
+// direction explicitly.
+func (d *decoder) searchSpec(n *node, path string, s *SearchSpec) bool {
+	sawDirection := false
+	d.object(n, path, []field{
+		{"sampler", d.str(&s.Sampler)},
+		{"trials", d.integer(&s.Trials)},
+		{"parallel", d.integer(&s.Parallel)},
+		{"timeout", d.duration(&s.Timeout)},
+		{"trial_timeout", d.duration(&s.TrialTimeout)},
+		{"objective", d.str(&s.Objective)},
+		{"direction", func(n *node, p string) { sawDirection = true; d.str(&s.Direction)(n, p) }},
+		{"target", d.optFloat(&s.Target)},
+		{"max_retries", d.integer(&s.MaxRetries)},
+		{"pruner", func(n *node, p string) { d.pruner(n, p, &s.Pruner) }},
+		{"space", func(n *node, p string) { d.space(n, p, &s.Space) }},
+	})
+	return sawDirection
+}
+
+func (d *decoder) pruner(n *node, path string, dst **MedianPrunerSpec) {
+	if n.kind == nodeNull {
+		*dst = nil
+		return
+	}
+	if n.kind == nodeScalar {
+		switch scalarString(n.scalar) {
+		case "none":
+			*dst = nil
+		case "median":
+			*dst = &MedianPrunerSpec{WarmupTrials: 5, WarmupEpochs: 5}
+		default:
+			d.fail(n.line, path, "must be none or median, got %s", describe(n))
+		}
+		return
+	}
+	p := &MedianPrunerSpec{WarmupTrials: 5, WarmupEpochs: 5}
+	d.object(n, path, []field{
+		{"median", func(n *node, path string) {
+			d.object(n, path, []field{
+				{"warmup_trials", d.integer(&p.WarmupTrials)},
+				{"warmup_epochs", d.integer(&p.WarmupEpochs)},
+			})
+		}},
+	})
+	*dst = p
+}
+
+// Validate checks every field, returning the first problem as a
+// *FieldError with its line when the field was written in the file.
+func (s *Spec) Validate() error {
+	for _, c := range s.checks() {
+		if c.msg != "" {
+			return s.fieldError(c.path, c.msg)
+		}
+	}
+	for i := range s.Search.Space {
+		if err := s.Search.Space[i].validate(s); err != nil {
+			return err
+		}
+	}
+	if s.Search.Sampler == "grid" {
+		if _, finite := s.SpaceSize(); !finite {
+			for _, p := range s.Search.Space {
+				if _, ok := p.size(); !ok {
+					return s.fieldError("search.space."+p.Name, "grid search needs a finite set: give values, or min and max with step or count")
+				}
+			}
+		}
+	}
+	// A parameter that changes the preprocessing of a text column must
+	// have a text column to act on.
+	if s.Data.Text == "" {
+		for _, p := range s.Search.Space {
+			if paramByName(p.Name).text {
+				return s.fieldError("search.space."+p.Name, "applies to text data, but data.text names no text column")
+			}
+		}
+	}
+	return nil
+}
+
+// fieldError builds a FieldError for path, with the line of the path or of
+// its nearest ancestor written in the file.
+func (s *Spec) fieldError(path, msg string) error {
+	return &FieldError{File: s.File, Line: s.line(path), Path: path, Msg: msg}
+}
+
+func (s *Spec) line(path string) int {
+	for p := path; p != ""; {
+		if l, ok := s.lines[p]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return 0
+}
+
+type check struct {
+	path string
+	msg  string
+}
+
+func oneOf(v string, allowed ...string) string {
+	for _, a := range allowed {
+		if v == a {
+			return ""
+		}
+	}
+	return fmt.Sprintf("must be one of %s, got %q", strings.Join(allowed, ", "), v)
+}
+
+func cond(ok bool, format string, args ...any) string {
+	if ok {
+		return ""
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+// Allowed values of the closed string fields.
+var (
+	activations = []string{"relu", "tanh", "sigmoid", "elu", "leaky_relu", "gelu", "linear"}
+	optimizers  = []string{"adam", "rmsprop", "sgd"}
+	imputers    = []string{"mean", "median", "most_frequent", "none"}
+	scalers     = []string{"standard", "minmax", "robust", "none"}
+	strategies  = []string{"none", "oversample", "undersample", "smote", "class_weight"}
+	precisions  = []string{"float32", "float64"}
+	monitors    = []string{"val_loss", "val_macro_f1", "val_accuracy"}
+	objectives  = []string{"val_macro_f1", "val_accuracy", "val_loss"}
+	stemmers    = []string{"", "porter", "snowball"}
+	stopWords   = []string{"", "english"}
+	norms       = []string{"l2", "l1", "none"}
+	digitModes  = []string{"keep", "replace"}
+)
+
+func (s *Spec) checks() []check {
+	d, m, x := &s.Data, &s.Model, &s.Search
+	t := &d.TextOpts
+	cs := []check{
+		{"name", cond(validStudyName(s.Name), "must be 1 to 100 characters of letters, digits, '-', '_' or '.', got %q", s.Name)},
+		{"data.path", cond(d.Path != "", "is required: the data file, relative to the spec file")},
+		{"data.label", cond(d.Label != "", "must name the class column")},
+		{"data.text", cond(d.Text == "" || d.Text != d.Label, "must differ from data.label")},
+		{"data.comma", cond(len([]rune(d.Comma)) <= 1, "must be a single character, got %q", d.Comma)},
+		{"data.split.test", cond(d.Split.Test > 0 && d.Split.Test < 1, "must be between 0 and 1 (exclusive), got %g", d.Split.Test)},
+		{"data.split.validation", cond(d.Split.Validation > 0 && d.Split.Validation < 1, "must be between 0 and 1 (exclusive), got %g", d.Split.Validation)},
+		{"data.split", cond(d.Split.Test+d.Split.Validation < 1, "test + validation must be below 1, got %g", d.Split.Test+d.Split.Validation)},
+		{"data.impute", oneOf(d.Impute, imputers...)},
+		{"data.scale", oneOf(d.Scale, scalers...)},
+		{"data.text_options.digits", oneOf(t.Digits, digitModes...)},
+		{"data.text_options.stop_words", oneOf(t.StopWords, stopWords...)},
+		{"data.text_options.stemmer", oneOf(t.Stemmer, stemmers...)},
+		{"data.text_options.ngram_min", cond(t.NGramMin >= 1, "must be at least 1, got %d", t.NGramMin)},
+		{"data.text_options.ngram_max", cond(t.NGramMax >= t.NGramMin && t.NGramMax <= 5, "must be between ngram_min (%d) and 5, got %d", t.NGramMin, t.NGramMax)},
+		{"data.text_options.min_df", cond(t.MinDF >= 0, "must not be negative, got %g", t.MinDF)},
+		{"data.text_options.max_df", cond(t.MaxDF > 0, "must be above 0, got %g", t.MaxDF)},
+		{"data.text_options.max_features", cond(t.MaxFeatures >= 0, "must not be negative, got %d", t.MaxFeatures)},
+		{"data.text_options.norm", oneOf(t.Norm, norms...)},
+		{"data.sampling.strategy", oneOf(d.Sampling.Strategy, strategies...)},
+		{"data.sampling.k", cond(d.Sampling.K >= 1, "must be at least 1, got %d", d.Sampling.K)},
+		{"model.layers", cond(len(m.Layers) >= 1 && len(m.Layers) <= 16, "must list 1 to 16 hidden layer widths, got %d", len(m.Layers))},
+	}
+	for i, u := range m.Layers {
+		cs = append(cs, check{fmt.Sprintf("model.layers[%d]", i), cond(u >= 1 && u <= 1<<16, "must be between 1 and 65536, got %d", u)})
+	}
+	for k, c := range d.Sampling.Targets {
+		if c < 0 {
+			cs = append(cs, check{"data.sampling.targets." + k, fmt.Sprintf("must not be negative, got %d", c)})
+		}
+	}
+	cs = append(cs,
+		check{"model.activation", oneOf(m.Activation, activations...)},
+		check{"model.dropout", cond(m.Dropout >= 0 && m.Dropout < 1, "must be in [0, 1), got %g", m.Dropout)},
+		check{"model.l1", cond(m.L1 >= 0, "must not be negative, got %g", m.L1)},
+		check{"model.l2", cond(m.L2 >= 0, "must not be negative, got %g", m.L2)},
+		check{"model.optimizer", oneOf(m.Optimizer, optimizers...)},
+		check{"model.learning_rate", cond(m.LearningRate > 0 && m.LearningRate <= 10, "must be in (0, 10], got %g", m.LearningRate)},
+		check{"model.momentum", cond(m.Momentum >= 0 && m.Momentum < 1, "must be in [0, 1), got %g", m.Momentum)},
+		check{"model.nesterov", cond(!m.Nesterov || m.Optimizer == "sgd" || s.spaceHas("optimizer"), "applies to the sgd optimizer only")},
+		check{"model.rho", cond(m.Rho > 0 && m.Rho < 1, "must be in (0, 1), got %g", m.Rho)},
+		check{"model.beta1", cond(m.Beta1 >= 0 && m.Beta1 < 1, "must be in [0, 1), got %g", m.Beta1)},
+		check{"model.beta2", cond(m.Beta2 >= 0 && m.Beta2 < 1, "must be in [0, 1), got %g", m.Beta2)},
+		check{"model.epsilon", cond(m.Epsilon > 0 && m.Epsilon < 1, "must be in (0, 1), got %g", m.Epsilon)},
+		check{"model.batch_size", cond(m.BatchSize >= 1 && m.BatchSize <= 1<<20, "must be between 1 and 1048576, got %d", m.BatchSize)},
+		check{"model.epochs", cond(m.Epochs >= 1 && m.Epochs <= 100000, "must be between 1 and 100000, got %d", m.Epochs)},
+		check{"model.early_stopping.monitor", oneOf(m.EarlyStopping.Monitor, monitors...)},
+		check{"model.early_stopping.min_delta", cond(m.EarlyStopping.MinDelta >= 0, "must not be negative, got %g", m.EarlyStopping.MinDelta)},
+		check{"model.early_stopping.patience", cond(m.EarlyStopping.Patience >= 0, "must not be negative, got %d", m.EarlyStopping.Patience)},
+		check{"model.precision", oneOf(m.Precision, precisions...)},
+		check{"search.sampler", oneOf(x.Sampler, "random", "grid")},
+		check{"search.trials", cond(x.Trials >= 0 && x.Trials <= 1000000, "must be between 1 and 1000000, got %d", x.Trials)},
+		check{"search.parallel", cond(x.Parallel >= 1 && x.Parallel <= 1024, "must be between 1 and 1024, got %d", x.Parallel)},
+		check{"search.objective", oneOf(x.Objective, objectives...)},
+		check{"search.direction", oneOf(x.Direction, "maximize", "minimize")},
+		check{"search.max_retries", cond(x.MaxRetries >= 0 && x.MaxRetries <= 100, "must be between 0 and 100, got %d", x.MaxRetries)},
+	)
+	if x.Pruner != nil {
+		cs = append(cs,
+			check{"search.pruner.median.warmup_trials", cond(x.Pruner.WarmupTrials >= 0, "must not be negative, got %d", x.Pruner.WarmupTrials)},
+			check{"search.pruner.median.warmup_epochs", cond(x.Pruner.WarmupEpochs >= 0, "must not be negative, got %d", x.Pruner.WarmupEpochs)},
+		)
+	}
+	return cs
+}
+
+func (s *Spec) spaceHas(name string) bool {
+	for _, p := range s.Search.Space {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// validStudyName accepts names that are safe in file names, URLs and shells.
+func validStudyName(n string) bool {
+	if n == "" || len(n) > 100 {
+		return false
+	}
+	for _, r := range n {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// DataPath returns the data file's path resolved against the spec's
+// directory.
+func (s *Spec) DataPath() string {
+	if filepath.IsAbs(s.Data.Path) {
+		return s.Data.Path
+	}
+	return filepath.Join(s.Dir, s.Data.Path)
+}
+
+// Direction returns the search direction.
+func (s *Spec) Direction() search.Direction {
+	if s.Search.Direction == "minimize" {
+		return search.Minimize
+	}
+	return search.Maximize
+}
+
+// TrialCount returns the number of trials the search runs: search.trials,
+// or the grid's size for a grid search that does not say.
+func (s *Spec) TrialCount() int {
+	if s.Search.Trials > 0 {
+		return s.Search.Trials
+	}
+	if s.Search.Sampler == "grid" {
+		if n, ok := s.SpaceSize(); ok {
+			return n
+		}
+	}
+	return 20
+}

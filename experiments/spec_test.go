@@ -1,0 +1,270 @@
+package experiments
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sweep-ml/sweep/search"
+)
+
+// TestExampleSpecs parses and validates every spec in this directory and
+// checks that its data file exists.
+func TestExampleSpecs(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 4 {
+		t.Fatalf("found %d example specs, want at least 4", len(files))
+	}
+	for _, f := range files {
+		t.Run(f, func(t *testing.T) {
+			s, err := Load(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(s.DataPath()); err != nil {
+				t.Errorf("data file: %v", err)
+			}
+			sp, err := s.SearchSpace()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sp.Params) == 0 {
+				t.Error("empty search space")
+			}
+			if s.TrialCount() < 1 {
+				t.Errorf("TrialCount = %d", s.TrialCount())
+			}
+		})
+	}
+}
+
+func TestSeedArticleIsTheArticleModel(t *testing.T) {
+	t.Parallel()
+	s, err := Load("seed-article.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.Model
+	// The article's model: dense(128, relu), dropout(0.2), adam, batch 32,
+	// 100 epochs, EarlyStopping(val_loss, patience 10).
+	if !slices.Equal(m.Layers, []int{128}) || m.Activation != "relu" || m.Dropout != 0.2 ||
+		m.Optimizer != "adam" || m.BatchSize != 32 || m.Epochs != 100 ||
+		m.EarlyStopping.Monitor != "val_loss" || m.EarlyStopping.Patience != 10 {
+		t.Errorf("model = %+v", m)
+	}
+	if s.TrialCount() != 1 {
+		t.Errorf("trials = %d, want 1", s.TrialCount())
+	}
+}
+
+func TestParseDefaults(t *testing.T) {
+	t.Parallel()
+	s, err := Parse("dir/my-study.yaml", "dir", []byte("data: {path: x.csv}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "my-study" || s.Seed != 42 || s.DataPath() != filepath.Join("dir", "x.csv") {
+		t.Errorf("name %q seed %d data %q", s.Name, s.Seed, s.DataPath())
+	}
+	if s.Model.LearningRate != 0.001 || s.Model.BatchSize != 32 || s.Model.Epochs != 100 ||
+		s.Model.Beta2 != 0.999 || s.Model.Epsilon != 1e-7 || s.Model.Precision != "float32" {
+		t.Errorf("model defaults = %+v", s.Model)
+	}
+	if s.Search.Objective != "val_macro_f1" || s.Search.Direction != "maximize" || s.TrialCount() != 20 {
+		t.Errorf("search defaults = %+v", s.Search)
+	}
+	s, err = Parse("a.yaml", ".", []byte("data: {path: x.csv}\nsearch: {objective: val_loss}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Direction() != search.Minimize {
+		t.Errorf("val_loss direction = %v, want minimize", s.Direction())
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	t.Parallel()
+	const base = "name: t\ndata:\n  path: x.csv\n"
+	tests := []struct {
+		name, src, want string
+	}{
+		{"dropout max", base + "search:\n  space:\n    dropout: {min: 0, max: 1.5}\n",
+			"t.yaml:6: search.space.dropout.max: must be below 1, got 1.5"},
+		{"unknown top field", base + "modle: {}\n", "t.yaml:4: modle: unknown field (known fields: name, seed, data, model, search)"},
+		{"unknown nested field", base + "model:\n  layres: [3]\n", "t.yaml:5: model.layres: unknown field"},
+		{"unknown param", base + "search:\n  space:\n    unitz: {values: [1]}\n", `t.yaml:6: search.space.unitz: unknown parameter "unitz"`},
+		{"bad type", base + "model:\n  epochs: many\n", `t.yaml:5: model.epochs: must be an integer, got "many"`},
+		{"float for int", base + "model:\n  batch_size: 1.5\n", "t.yaml:5: model.batch_size: must be an integer, got 1.5"},
+		{"layer width", base + "model:\n  layers: [64, 0]\n", "t.yaml:5: model.layers[1]: must be between 1 and 65536, got 0"},
+		{"bad optimizer", base + "model: {optimizer: adagrad}\n", `t.yaml:4: model.optimizer: must be one of adam, rmsprop, sgd, got "adagrad"`},
+		{"bad choice", base + "search:\n  space:\n    optimizer:\n      values: [adam, nadam]\n", `t.yaml:7: search.space.optimizer.values[1]: must be one of adam, rmsprop, sgd, got "nadam"`},
+		{"repeated choice", base + "search:\n  space:\n    units: {values: [8, 8]}\n", "search.space.units.values[1]: repeats the value 8"},
+		{"values and range", base + "search:\n  space:\n    units: {values: [8], min: 1, max: 2}\n", "search.space.units: give either values or a range"},
+		{"min above max", base + "search:\n  space:\n    dropout: {min: 0.4, max: 0.1}\n", "t.yaml:6: search.space.dropout.max: must be at least min (0.4), got 0.1"},
+		{"log from zero", base + "search:\n  space:\n    l2: {min: 0, max: 0.1, log: true}\n", "search.space.l2.min: must be above 0 for a log range, got 0"},
+		{"grid continuous", base + "search:\n  sampler: grid\n  space:\n    dropout: {min: 0, max: 0.5}\n", "search.space.dropout: grid search needs a finite set"},
+		{"range of strings", base + "search:\n  space:\n    optimizer: {min: 1, max: 2}\n", "search.space.optimizer: is a string parameter"},
+		{"split sum", "data:\n  path: x.csv\n  split: {test: 0.5, validation: 0.5}\n", "a.yaml:3: data.split: test + validation must be below 1, got 1"},
+		{"missing path", "name: t\nmodel: {epochs: 3}\n", "t.yaml: data.path: is required"},
+		{"text param without text", base + "search:\n  space:\n    ngram_max: {values: [1, 2]}\n", "search.space.ngram_max: applies to text data"},
+		{"syntax", "name: t\ndata: [path: \n", "t.yaml:2: invalid YAML: sequence end token"},
+		{"not a mapping", "- a\n- b\n", "a.yaml:1: a spec must be a mapping"},
+		{"duplicate key", "name: a\nname: b\n", `a.yaml:2: invalid YAML: mapping key "name" already defined`},
+		{"empty", "# nothing\n", "a.yaml: the spec is empty"},
+		{"bad duration", base + "search: {timeout: soon}\n", `search.timeout: must be a duration such as 90s, 15m or 8h, got "soon"`},
+		{"bad name", "name: a b\ndata: {path: x}\n", `a.yaml:1: name: must be 1 to 100 characters`},
+		{"negative seed", "seed: -1\ndata: {path: x}\n", "a.yaml:1: seed: must be a non-negative integer, got -1"},
+		{"quoted number", base + "model: {dropout: '0.5'}\n", `model.dropout: must be a number, got "0.5"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			file := "a.yaml"
+			if strings.HasPrefix(tc.src, "name: t\n") {
+				file = "t.yaml"
+			}
+			_, err := Parse(file, ".", []byte(tc.src))
+			if err == nil {
+				t.Fatalf("no error, want %q", tc.want)
+			}
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Errorf("error %T is not a *FieldError", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error\n  %s\nwant it to contain\n  %s", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans several lines: %q", err)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	t.Parallel()
+	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
+	if err == nil || !strings.Contains(err.Error(), "nope.yaml does not exist") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestSpaceSizeAndSearchSpace(t *testing.T) {
+	t.Parallel()
+	src := `data: {path: x.csv}
+search:
+  sampler: grid
+  space:
+    layers: {values: [1, 2]}
+    units: {min: 16, max: 64, step: 16}
+    dropout: {min: 0.0, max: 0.5, count: 6}
+    optimizer: adam
+`
+	s, err := Parse("g.yaml", ".", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2 layer counts × 4 widths (16, 32, 48, 64) × 6 dropouts × 1.
+	if n, ok := s.SpaceSize(); !ok || n != 48 {
+		t.Errorf("SpaceSize = %d, %v; want 48", n, ok)
+	}
+	if s.TrialCount() != 48 {
+		t.Errorf("TrialCount = %d, want the grid size 48", s.TrialCount())
+	}
+	sp, err := s.SearchSpace()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		name string
+		kind search.ParamKind
+	}{{"layers", search.ParamCategorical}, {"units", search.ParamInt}, {"dropout", search.ParamFloat}, {"optimizer", search.ParamFixed}}
+	if len(sp.Params) != len(want) {
+		t.Fatalf("%d params, want %d", len(sp.Params), len(want))
+	}
+	for i, w := range want {
+		if sp.Params[i].Name != w.name || sp.Params[i].Kind != w.kind {
+			t.Errorf("param %d = %s %v, want %s %v", i, sp.Params[i].Name, sp.Params[i].Kind, w.name, w.kind)
+		}
+	}
+	if p := sp.Params[1]; p.IntMin != 16 || p.IntMax != 64 || p.Step != 16 {
+		t.Errorf("units = %+v", p)
+	}
+	if p := sp.Params[2]; p.Count != 6 || p.Max != 0.5 {
+		t.Errorf("dropout = %+v", p)
+	}
+}
+
+func TestResolve(t *testing.T) {
+	t.Parallel()
+	src := `data: {path: x.csv}
+model: {layers: [10, 20]}
+search:
+  space:
+    units: {values: [8, 16]}
+    layers: {values: [1, 3]}
+    sampling: {values: [none, smote]}
+`
+	s, err := Parse("r.yaml", ".", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Resolve(search.Params{"units": search.Int(16), "layers": search.Int(3), "sampling": search.String("smote"), "dropout": search.Float(0.25)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// layers applies before units whatever the file's order.
+	if !slices.Equal(r.Model.Layers, []int{16, 16, 16}) || r.Data.Sampling.Strategy != "smote" || r.Model.Dropout != 0.25 {
+		t.Errorf("resolved layers %v sampling %q dropout %g", r.Model.Layers, r.Data.Sampling.Strategy, r.Model.Dropout)
+	}
+	if !slices.Equal(s.Model.Layers, []int{10, 20}) {
+		t.Errorf("Resolve modified the spec: layers %v", s.Model.Layers)
+	}
+	for _, bad := range []search.Params{
+		{"bogus": search.Int(1)},
+		{"dropout": search.Float(1.5)},
+		{"optimizer": search.String("nadam")},
+		{"units": search.String("big")},
+	} {
+		if _, err := s.Resolve(bad); err == nil {
+			t.Errorf("Resolve(%v) gave no error", bad)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob("*.yaml")
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("data: {path: x}\nsearch: {space: {units: {min: 1, max: 9999999999999}}}\n"))
+	f.Add([]byte("a: &x [1]\nb: *x\n"))
+	f.Add([]byte("search:\n  space:\n    dropout: {min: .nan, max: .inf}\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		s, err := Parse("f.yaml", ".", src)
+		if err != nil {
+			if s != nil {
+				t.Fatal("spec and error both returned")
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("multi-line error %q", err)
+			}
+			return
+		}
+		if _, err := s.SearchSpace(); err != nil {
+			t.Fatalf("valid spec gives invalid space: %v", err)
+		}
+		s.SpaceSize()
+		s.TrialCount()
+	})
+}
