@@ -1,0 +1,21 @@
+// Package data turns a labelled CSV file into the train, validation and test
+// matrices an MLP trains on, the same way every time.
+//
+// The flow is Load (stream a CSV/TSV, optionally gzip-compressed, into a
+// Table with column kinds, missing-value counts and a fingerprint), then
+// Prepare (stratified split, imputation, scaling or TF-IDF fitted on the
+// training rows only, then class-imbalance handling on the training rows
+// only). Prepare is Fit followed by Fitted.Resample: Fit depends only on the
+// split seed and the preprocessing options, Resample only on the sampling
+// seed and strategy, so a sweep that varies the sampling strategy per trial
+// can call Fit once and Resample per trial.
+//
+// Everything a fitted run needs to be redone on new data (label map,
+// imputer and scaler statistics, TF-IDF vocabulary, options) is one
+// JSON-serialisable Pipeline value.
+//
+// Labels are encoded in byte-wise sorted order of their names: class index 0
+// is the smallest label string. Every random step takes an explicit
+// *rand.Rand built from a caller-supplied seed; the same seeds give identical
+// output.
+package data

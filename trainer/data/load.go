@@ -1,0 +1,456 @@
+package data
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// DefaultMissingValues are the cell values read as missing when
+// LoadOptions.MissingValues is empty. Matching is exact after trimming spaces.
+var defaultMissingValues = []string{"", "NA", "N/A", "NaN", "nan", "null", "NULL", "?"}
+
+// DefaultMissingValues returns the cell values read as missing when
+// LoadOptions.MissingValues is empty: "", NA, N/A, NaN, nan, null, NULL and ?.
+func DefaultMissingValues() []string { return slices.Clone(defaultMissingValues) }
+
+// LoadOptions says how to read a CSV file. The zero value reads a
+// comma-separated file (tab-separated when the name ends in .tsv or .tsv.gz)
+// whose label column is "label" and whose text column, if present, is "text".
+type LoadOptions struct {
+	// Label names the label column [label].
+	Label string `json:"label"`
+	// LabelOptional lets the label column be absent (prediction input); the
+	// Table's Labels are then nil.
+	LabelOptional bool `json:"label_optional,omitempty"`
+	// Text names the text column [text]. When the header has it the file is
+	// read as text data: that column is the only feature and the other
+	// non-label columns are ignored. Otherwise every non-label column (or
+	// those named in Features) is a numeric feature.
+	Text string `json:"text"`
+	// Features, when not empty, selects the numeric feature columns by name,
+	// in this order; other columns are ignored.
+	Features []string `json:"features,omitempty"`
+	// Comma is the field separator; 0 means ',' or '\t' for .tsv files.
+	Comma rune `json:"comma,omitempty"`
+	// MissingValues lists the cell values read as missing; empty means
+	// DefaultMissingValues.
+	MissingValues []string `json:"missing_values,omitempty"`
+	// DropMalformed drops malformed rows (wrong field count, unparsable or
+	// infinite number, missing label) instead of failing; Table.Dropped
+	// counts them.
+	DropMalformed bool `json:"drop_malformed,omitempty"`
+}
+
+// WithDefaults returns o with empty fields set to their defaults for a file
+// named name.
+func (o LoadOptions) WithDefaults(name string) LoadOptions {
+	if o.Label == "" {
+		o.Label = "label"
+	}
+	if o.Text == "" {
+		o.Text = "text"
+	}
+	if o.Comma == 0 {
+		o.Comma = ','
+		base := strings.TrimSuffix(strings.ToLower(name), ".gz")
+		if strings.HasSuffix(base, ".tsv") || strings.HasSuffix(base, ".tab") {
+			o.Comma = '\t'
+		}
+	}
+	if len(o.MissingValues) == 0 {
+		o.MissingValues = DefaultMissingValues()
+	}
+	return o
+}
+
+// Validate reports an option that cannot work, naming its field.
+func (o LoadOptions) Validate() error {
+	if o.Comma == '"' || o.Comma == '\r' || o.Comma == '\n' || o.Comma == 0xFFFD {
+		return fmt.Errorf("load options: comma: %q cannot separate fields", o.Comma)
+	}
+	if o.Label == o.Text && o.Label != "" {
+		return fmt.Errorf("load options: text: %q is also the label column", o.Text)
+	}
+	seen := make(map[string]bool, len(o.Features))
+	for i, f := range o.Features {
+		if seen[f] {
+			return fmt.Errorf("load options: features[%d]: %q listed twice", i, f)
+		}
+		if f == o.Label {
+			return fmt.Errorf("load options: features[%d]: %q is the label column", i, f)
+		}
+		seen[f] = true
+	}
+	return nil
+}
+
+// ColumnKind says how a column of the file was read.
+type ColumnKind string
+
+// Column kinds reported in Table.Columns.
+const (
+	KindNumeric ColumnKind = "numeric" // a numeric feature
+	KindText    ColumnKind = "text"    // the text feature
+	KindLabel   ColumnKind = "label"   // the class label
+	KindIgnored ColumnKind = "ignored" // present in the file but not used
+)
+
+// Column describes one column of the file.
+type Column struct {
+	Name string     `json:"name"`
+	Kind ColumnKind `json:"kind"`
+	// Missing counts the cells of this column read as missing, in kept rows.
+	Missing int `json:"missing"`
+}
+
+// blockRows is the number of rows per storage block: numeric rows are kept in
+// fixed-size blocks so that loading never holds two copies of the data (a
+// growing slice would briefly hold both the old and the new backing array).
+const blockRows = 1024
+
+// Table is a loaded data file: raw feature values, raw label strings and
+// what was learnt while reading. Numeric missing cells are NaN.
+type Table struct {
+	// Name is the path the table was read from.
+	Name string
+	// Fingerprint is the hex SHA-256 of the file's bytes (as stored, before
+	// decompression) followed by the JSON of the loading options with
+	// defaults applied.
+	Fingerprint string
+	// Options are the loading options with defaults applied.
+	Options LoadOptions
+	// Columns lists every header column with its kind and missing count.
+	Columns []Column
+	// Features names the numeric feature columns in order (nil for text).
+	Features []string
+	// Docs holds the text column, one document per row (nil for numeric).
+	Docs []string
+	// Labels holds the raw label of each row; nil when the label column is
+	// absent and LabelOptional was set.
+	Labels []string
+	// Lines holds the 1-based source line where each row starts.
+	Lines []int
+	// Dropped counts rows dropped because DropMalformed was set, and
+	// DroppedReasons holds the first few reasons.
+	Dropped        int
+	DroppedReasons []string
+
+	rows   int
+	blocks [][]float64 // numeric values, blockRows rows of len(Features) each
+}
+
+// maxDroppedReasons bounds Table.DroppedReasons.
+const maxDroppedReasons = 10
+
+// Len returns the number of rows.
+func (t *Table) Len() int { return t.rows }
+
+// IsText reports whether the table holds a text feature column.
+func (t *Table) IsText() bool { return t.Docs != nil }
+
+// Row returns the numeric features of row i (NaN where missing). The slice
+// aliases the table: do not modify it. It panics if i is out of range, as
+// slice indexing does.
+func (t *Table) Row(i int) []float64 {
+	if i < 0 || i >= t.rows {
+		panic(fmt.Sprintf("data: row %d out of range [0, %d)", i, t.rows))
+	}
+	d := len(t.Features)
+	b := t.blocks[i/blockRows]
+	o := (i % blockRows) * d
+	return b[o : o+d : o+d]
+}
+
+// Where returns "file:line" for row i, for error messages.
+func (t *Table) Where(i int) string {
+	if i >= 0 && i < len(t.Lines) {
+		return fmt.Sprintf("%s:%d", t.Name, t.Lines[i])
+	}
+	return fmt.Sprintf("%s: row %d", t.Name, i)
+}
+
+func (t *Table) appendRow(vals []float64) {
+	d := len(t.Features)
+	if t.rows%blockRows == 0 {
+		t.blocks = append(t.blocks, make([]float64, 0, blockRows*d))
+	}
+	last := len(t.blocks) - 1
+	t.blocks[last] = append(t.blocks[last], vals...)
+	t.rows++
+}
+
+// Load reads a CSV or TSV file with a header row; a name ending in .gz (or
+// gzip content) is decompressed transparently. See LoadOptions for which
+// columns become features. The file is read as a stream; only the parsed
+// values are kept.
+func Load(ctx context.Context, path string, opts LoadOptions) (*Table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	defer f.Close()
+	t, err := Read(ctx, f, path, opts)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	return t, nil
+}
+
+// Read is Load on an already open stream; name is used for the separator
+// default and in error messages.
+func Read(ctx context.Context, r io.Reader, name string, opts LoadOptions) (*Table, error) {
+	opts = opts.WithDefaults(name)
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	br := bufio.NewReaderSize(io.TeeReader(r, h), 1<<16)
+	var src io.Reader = br
+	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+		}
+		defer zr.Close()
+		src = zr
+	} else if strings.HasSuffix(strings.ToLower(name), ".gz") {
+		return nil, fmt.Errorf("%s: name ends in .gz but the content is not gzip", name)
+	}
+	p := &parser{name: name, opts: opts, t: &Table{Name: name, Options: opts}}
+	if err := p.read(ctx, src); err != nil {
+		return nil, err
+	}
+	// Drain whatever the CSV reader did not consume so the hash covers the
+	// whole file (gzip trailers, trailing bytes).
+	if _, err := io.Copy(io.Discard, br); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	p.t.Fingerprint = fingerprint(h, opts)
+	return p.t, nil
+}
+
+func fingerprint(h hash.Hash, opts LoadOptions) string {
+	file := h.Sum(nil)
+	o, _ := json.Marshal(opts) // plain struct of strings, bools and ints: cannot fail
+	f := sha256.New()
+	f.Write(file)
+	f.Write(o)
+	return hex.EncodeToString(f.Sum(nil))
+}
+
+type parser struct {
+	name string
+	opts LoadOptions
+	t    *Table
+
+	missing  map[string]bool
+	labelCol int   // -1 when absent
+	textCol  int   // -1 for numeric tables
+	featCols []int // file column of each numeric feature
+	vals     []float64
+}
+
+// rowError is a malformed row: fatal unless DropMalformed is set.
+type rowError struct{ msg string }
+
+func (e *rowError) Error() string { return e.msg }
+
+func (p *parser) read(ctx context.Context, src io.Reader) error {
+	cr := csv.NewReader(src)
+	cr.Comma = p.opts.Comma
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return fmt.Errorf("%s: empty file: no header row", p.name)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: header: %w", p.name, err)
+	}
+	if err := p.header(slices.Clone(header)); err != nil {
+		return err
+	}
+	p.missing = make(map[string]bool, len(p.opts.MissingValues))
+	for _, m := range p.opts.MissingValues {
+		p.missing[strings.TrimSpace(m)] = true
+	}
+	p.vals = make([]float64, len(p.featCols))
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("%s: %w", p.name, err)
+			}
+		}
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			// A CSV syntax error (bare quote, unterminated field) may
+			// desynchronise the reader, so it is fatal even with
+			// DropMalformed.
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if err := p.row(cr, rec, line, len(header)); err != nil {
+			var re *rowError
+			if errors.As(err, &re) && p.opts.DropMalformed {
+				if len(p.t.DroppedReasons) < maxDroppedReasons {
+					p.t.DroppedReasons = append(p.t.DroppedReasons, re.msg)
+				}
+				p.t.Dropped++
+				continue
+			}
+			if errors.As(err, &re) {
+				return fmt.Errorf("%s (set drop_malformed to drop such rows)", err)
+			}
+			return err
+		}
+	}
+	if p.t.rows == 0 {
+		if p.t.Dropped > 0 {
+			return fmt.Errorf("%s: no data rows left: all %d rows were malformed (first: %s)",
+				p.name, p.t.Dropped, p.t.DroppedReasons[0])
+		}
+		return fmt.Errorf("%s: header only: no data rows", p.name)
+	}
+	if p.textCol >= 0 {
+		empty := true
+		for _, d := range p.t.Docs {
+			if strings.TrimSpace(d) != "" {
+				empty = false
+				break
+			}
+		}
+		if empty {
+			return fmt.Errorf("%s: text column %q: every value is empty", p.name, p.opts.Text)
+		}
+	}
+	return nil
+}
+
+func (p *parser) header(header []string) error {
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\uFEFF") // UTF-8 byte-order mark
+	}
+	index := make(map[string]int, len(header))
+	p.t.Columns = make([]Column, len(header))
+	for i, h := range header {
+		if prev, ok := index[h]; ok {
+			return fmt.Errorf("%s:1: duplicate column name %q (columns %d and %d)", p.name, h, prev+1, i+1)
+		}
+		index[h] = i
+		p.t.Columns[i] = Column{Name: h, Kind: KindIgnored}
+	}
+	p.labelCol = -1
+	if i, ok := index[p.opts.Label]; ok {
+		p.labelCol = i
+		p.t.Columns[i].Kind = KindLabel
+		p.t.Labels = []string{}
+	} else if !p.opts.LabelOptional {
+		return fmt.Errorf("%s:1: label column %q not found in header %q", p.name, p.opts.Label, header)
+	}
+	p.textCol = -1
+	if i, ok := index[p.opts.Text]; ok && len(p.opts.Features) == 0 {
+		p.textCol = i
+		p.t.Columns[i].Kind = KindText
+		p.t.Docs = []string{}
+		return nil
+	}
+	if len(p.opts.Features) > 0 {
+		for k, f := range p.opts.Features {
+			i, ok := index[f]
+			if !ok {
+				return fmt.Errorf("%s:1: features[%d]: column %q not found in header", p.name, k, f)
+			}
+			p.featCols = append(p.featCols, i)
+		}
+	} else {
+		for i := range header {
+			if i != p.labelCol {
+				p.featCols = append(p.featCols, i)
+			}
+		}
+	}
+	if len(p.featCols) == 0 {
+		return fmt.Errorf("%s:1: no feature columns: the header has only the label column %q and no text column %q",
+			p.name, p.opts.Label, p.opts.Text)
+	}
+	for _, i := range p.featCols {
+		p.t.Columns[i].Kind = KindNumeric
+		p.t.Features = append(p.t.Features, header[i])
+	}
+	return nil
+}
+
+func (p *parser) row(cr *csv.Reader, rec []string, line, want int) error {
+	if len(rec) != want {
+		return &rowError{fmt.Sprintf("%s:%d: %d fields, header has %d", p.name, line, len(rec), want)}
+	}
+	label := ""
+	if p.labelCol >= 0 {
+		label = rec[p.labelCol]
+		if p.missing[strings.TrimSpace(label)] {
+			return &rowError{fmt.Sprintf("%s:%d: column %q: missing label", p.name, line, p.opts.Label)}
+		}
+	}
+	if p.textCol >= 0 {
+		// Clone: a field aliases the whole record's string.
+		doc := strings.Clone(rec[p.textCol])
+		if p.missing[strings.TrimSpace(doc)] {
+			p.t.Columns[p.textCol].Missing++
+			doc = ""
+		}
+		p.t.Docs = append(p.t.Docs, doc)
+		p.t.rows++
+	} else {
+		nMissing := 0
+		for k, i := range p.featCols {
+			s := strings.TrimSpace(rec[i])
+			// Parse first: the missing-value lookup only runs for cells
+			// that are not plain numbers ("NaN" parses, so it is checked).
+			v, err := strconv.ParseFloat(s, 64)
+			if (err != nil || math.IsNaN(v)) && p.missing[s] {
+				p.vals[k] = math.NaN()
+				nMissing++
+				continue
+			}
+			if err != nil && !errors.Is(err, strconv.ErrRange) {
+				fl, col := cr.FieldPos(i)
+				return &rowError{fmt.Sprintf("%s:%d:%d: column %q: %q is not a number", p.name, fl, col, p.t.Columns[i].Name, rec[i])}
+			}
+			if math.IsInf(v, 0) || math.IsNaN(v) {
+				fl, col := cr.FieldPos(i)
+				return &rowError{fmt.Sprintf("%s:%d:%d: column %q: %q is not finite", p.name, fl, col, p.t.Columns[i].Name, rec[i])}
+			}
+			p.vals[k] = v
+		}
+		if nMissing > 0 {
+			for k, i := range p.featCols {
+				if math.IsNaN(p.vals[k]) {
+					p.t.Columns[i].Missing++
+				}
+			}
+		}
+		p.t.appendRow(p.vals)
+	}
+	if p.labelCol >= 0 {
+		p.t.Labels = append(p.t.Labels, strings.Clone(label))
+	}
+	p.t.Lines = append(p.t.Lines, line)
+	return nil
+}

@@ -1,0 +1,266 @@
+package data
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const irisPath = "../../experiments/data/iris.csv"
+
+func readString(t *testing.T, name, content string, opts LoadOptions) (*Table, error) {
+	t.Helper()
+	return Read(context.Background(), strings.NewReader(content), name, opts)
+}
+
+func TestLoadIris(t *testing.T) {
+	t.Parallel()
+	tab, err := Load(context.Background(), irisPath, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.Len() != 150 {
+		t.Fatalf("rows = %d, want 150", tab.Len())
+	}
+	wantFeat := []string{"sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"}
+	if strings.Join(tab.Features, ",") != strings.Join(wantFeat, ",") {
+		t.Errorf("features = %q, want %q", tab.Features, wantFeat)
+	}
+	if tab.Columns[4].Kind != KindLabel || tab.Columns[0].Kind != KindNumeric {
+		t.Errorf("kinds = %+v", tab.Columns)
+	}
+	// First data row of iris.csv: 5.1,3.5,1.4,0.2,setosa (line 2).
+	if r := tab.Row(0); r[0] != 5.1 || r[3] != 0.2 || tab.Labels[0] != "setosa" || tab.Lines[0] != 2 {
+		t.Errorf("row 0 = %v %q line %d", r, tab.Labels[0], tab.Lines[0])
+	}
+	if len(tab.Fingerprint) != 64 {
+		t.Errorf("fingerprint %q", tab.Fingerprint)
+	}
+	again, err := Load(context.Background(), irisPath, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Fingerprint != tab.Fingerprint {
+		t.Error("fingerprint differs between two loads of the same file")
+	}
+	other, err := Load(context.Background(), irisPath, LoadOptions{DropMalformed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.Fingerprint == tab.Fingerprint {
+		t.Error("fingerprint ignores the loading options")
+	}
+}
+
+func TestLoadSpamGzip(t *testing.T) {
+	t.Parallel()
+	tab, err := Load(context.Background(), "../../experiments/data/spam.csv.gz", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tab.IsText() || tab.Len() != 3645 || len(tab.Docs) != 3645 || tab.Features != nil {
+		t.Fatalf("text=%v rows=%d docs=%d features=%v", tab.IsText(), tab.Len(), len(tab.Docs), tab.Features)
+	}
+	counts := map[string]int{}
+	for _, l := range tab.Labels {
+		counts[l]++
+	}
+	// experiments/data/README.md: easy_ham 1500, hard_ham 250, spam 1895.
+	if counts["easy_ham"] != 1500 || counts["hard_ham"] != 250 || counts["spam"] != 1895 {
+		t.Errorf("label counts %v", counts)
+	}
+	if !strings.HasPrefix(tab.Docs[0], "[zzzzteana] RE: Alexander") {
+		t.Errorf("doc 0 = %.40q", tab.Docs[0])
+	}
+}
+
+func TestLoadTSVGzipAndMissing(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte("a\tb\tlabel\n1\tNA\tx\n?\t2.5\ty\n3\t\tx\nnull\tNaN\ty\n"))
+	zw.Close()
+	path := filepath.Join(t.TempDir(), "d.tsv.gz")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := Load(context.Background(), path, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.Len() != 4 || tab.Columns[0].Missing != 2 || tab.Columns[1].Missing != 3 || tab.Columns[2].Missing != 0 {
+		t.Fatalf("rows %d, columns %+v", tab.Len(), tab.Columns)
+	}
+	if r := tab.Row(1); !math.IsNaN(r[0]) || r[1] != 2.5 {
+		t.Errorf("row 1 = %v, want [NaN 2.5]", r)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, content string
+		opts          LoadOptions
+		want          []string // substrings of the error
+	}{
+		{"empty file", "", LoadOptions{}, []string{"empty file"}},
+		{"header only", "a,b,label\n", LoadOptions{}, []string{"header only"}},
+		{"no label column", "a,b,class\n1,2,x\n", LoadOptions{}, []string{`label column "label" not found`, "f.csv:1"}},
+		{"named label absent", "a,label\n1,x\n", LoadOptions{Label: "y"}, []string{`label column "y" not found`}},
+		{"duplicate column", "a,a,label\n1,2,x\n", LoadOptions{}, []string{`duplicate column name "a"`}},
+		{"empty text column", "text,label\n,x\n\"\",y\n", LoadOptions{}, []string{`text column "text": every value is empty`}},
+		{"field count", "a,b,label\n1,2,x\n1,x\n", LoadOptions{}, []string{"f.csv:3", "2 fields, header has 3", "drop_malformed"}},
+		{"bad number", "a,b,label\n1,2,x\n1,zz,y\n", LoadOptions{}, []string{"f.csv:3:3", `column "b"`, `"zz" is not a number`}},
+		{"infinite", "a,b,label\n1,2,x\n1,inf,y\n", LoadOptions{}, []string{"f.csv:3:3", `"inf" is not finite`}},
+		{"overflow", "a,b,label\n1,1e999,y\n", LoadOptions{}, []string{"f.csv:2:3", "not finite"}},
+		{"missing label", "a,label\n1,NA\n", LoadOptions{}, []string{"f.csv:2", "missing label"}},
+		{"only label", "label\nx\n", LoadOptions{}, []string{"no feature columns"}},
+		{"unknown feature", "a,b,label\n1,2,x\n", LoadOptions{Features: []string{"c"}}, []string{`features[0]: column "c" not found`}},
+		{"bare quote", "a,label\n1,x\"y\n", LoadOptions{}, []string{"f.csv", "bare"}},
+		{"all dropped", "a,label\nq,x\n", LoadOptions{DropMalformed: true}, []string{"no data rows left", "1 rows"}},
+		{"not gzip", "a,label\n1,x\n", LoadOptions{}, nil}, // named .gz below
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			name := "f.csv"
+			want := tc.want
+			if tc.name == "not gzip" {
+				name, want = "f.csv.gz", []string{"not gzip"}
+			}
+			_, err := readString(t, name, tc.content, tc.opts)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadDropMalformed(t *testing.T) {
+	t.Parallel()
+	content := "a,b,label\n1,2,x\n1,zz,y\n3,4\n5,6,y\n7,inf,x\n8,9,\n"
+	tab, err := readString(t, "f.csv", content, LoadOptions{DropMalformed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.Len() != 2 || tab.Dropped != 4 || len(tab.DroppedReasons) != 4 {
+		t.Fatalf("rows %d dropped %d reasons %q", tab.Len(), tab.Dropped, tab.DroppedReasons)
+	}
+	if tab.Lines[1] != 5 || tab.Row(1)[0] != 5 {
+		t.Errorf("kept row 1 from line %d = %v, want line 5 [5 6]", tab.Lines[1], tab.Row(1))
+	}
+	if !strings.Contains(tab.DroppedReasons[0], "f.csv:3:3") {
+		t.Errorf("reason 0 = %q", tab.DroppedReasons[0])
+	}
+}
+
+func TestLoadOptionsColumns(t *testing.T) {
+	t.Parallel()
+	content := "id,text,b,cls\n1,hello world,2,x\n2,NA,3,y\n"
+	tab, err := readString(t, "f.csv", content, LoadOptions{Label: "cls"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ColumnKind{KindIgnored, KindText, KindIgnored, KindLabel}
+	for i, c := range tab.Columns {
+		if c.Kind != want[i] {
+			t.Errorf("column %q kind %q, want %q", c.Name, c.Kind, want[i])
+		}
+	}
+	if tab.Docs[1] != "" || tab.Columns[1].Missing != 1 {
+		t.Errorf("docs %q missing %d", tab.Docs, tab.Columns[1].Missing)
+	}
+	tab, err = readString(t, "f.csv", content, LoadOptions{Label: "cls", Features: []string{"b", "id"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.IsText() || tab.Row(1)[0] != 3 || tab.Row(1)[1] != 2 {
+		t.Errorf("features %q row 1 %v, want [3 2]", tab.Features, tab.Row(1))
+	}
+	tab, err = readString(t, "f.csv", "a,b\n1,2\n", LoadOptions{LabelOptional: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.Labels != nil || tab.Len() != 1 || len(tab.Features) != 2 {
+		t.Errorf("labels %v rows %d features %v", tab.Labels, tab.Len(), tab.Features)
+	}
+}
+
+func TestLoadManyBlocks(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("v,label\n")
+	const n = 3*blockRows + 7
+	for i := range n {
+		b.WriteString(itoa(i))
+		b.WriteString(",c\n")
+	}
+	tab, err := readString(t, "f.csv", b.String(), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{0, blockRows - 1, blockRows, n - 1} {
+		if tab.Row(i)[0] != float64(i) || tab.Lines[i] != i+2 {
+			t.Errorf("row %d = %v line %d", i, tab.Row(i), tab.Lines[i])
+		}
+	}
+}
+
+func itoa(i int) string {
+	var buf [20]byte
+	p := len(buf)
+	for {
+		p--
+		buf[p] = byte('0' + i%10)
+		i /= 10
+		if i == 0 {
+			return string(buf[p:])
+		}
+	}
+}
+
+func TestLoadCancelled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Read(ctx, strings.NewReader("a,label\n1,x\n"), "f.csv", LoadOptions{})
+	if err == nil || !strings.Contains(err.Error(), "canceled") {
+		t.Fatalf("err = %v, want context canceled", err)
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte("a,b,label\n1,2,x\n3,4,y\n"), false)
+	f.Add([]byte("text,label\nhello,x\n"), true)
+	f.Add([]byte("a,label\n\"1\n\",x\n"), true)
+	f.Fuzz(func(t *testing.T, content []byte, drop bool) {
+		tab, err := Read(context.Background(), bytes.NewReader(content), "fuzz.csv", LoadOptions{DropMalformed: drop})
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error message")
+			}
+			return
+		}
+		if tab.Len() == 0 || len(tab.Labels) != tab.Len() || len(tab.Lines) != tab.Len() {
+			t.Fatalf("rows %d labels %d lines %d", tab.Len(), len(tab.Labels), len(tab.Lines))
+		}
+		if !tab.IsText() {
+			for i := range tab.Len() {
+				for _, v := range tab.Row(i) {
+					if math.IsInf(v, 0) {
+						t.Fatalf("row %d holds an infinite value", i)
+					}
+				}
+			}
+		}
+	})
+}
