@@ -1,0 +1,640 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"math/rand/v2"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Summary is the outcome of one call of Optimize.
+type Summary struct {
+	// Study is the study as stored (created or resumed).
+	Study Study
+	// Trials holds the latest state of every trial of the study known at the
+	// end, ordered by Number, including those of earlier runs.
+	Trials []Trial
+	// Best is the best complete trial (ties: lowest Number), or nil.
+	Best *Trial
+	// Started counts the trial attempts this call started.
+	Started int
+	// Reason says why scheduling stopped.
+	Reason StopReason
+	// Elapsed is the wall-clock time of the call.
+	Elapsed time.Duration
+}
+
+// Count returns how many of s.Trials have the status.
+func (s Summary) Count(st Status) int {
+	n := 0
+	for i := range s.Trials {
+		if s.Trials[i].Status == st {
+			n++
+		}
+	}
+	return n
+}
+
+// errGraceOver and errTrialTimeout are the causes the driver cancels
+// contexts with, so that an interruption can be told from a timeout.
+var (
+	errGraceOver    = errors.New("grace period after stop ended")
+	errTrialTimeout = errors.New("trial timeout")
+)
+
+// Optimize runs (or resumes) a study: trials 0 … MaxTrials-1, at most
+// cfg.Parallel at a time, each with params from sampler and seed
+// TrialSeed(study.Seed, k), each evaluated by objective, each recorded in
+// store (StartTrial before, FinishTrial after; no store call is open while a
+// trial trains).
+//
+// The study is looked up by study.Name and created when absent; when it
+// exists, its Seed, Direction and Objective must match study's, and its
+// recorded trials are continued: complete and pruned trials are kept,
+// interrupted (and stale running) trials run again with their recorded
+// params and seed, failed trials run again while they have attempts left
+// (Config.MaxRetries), and missing trials are sampled. Without a pruner, the
+// final set of trials and their metrics are those of an uninterrupted run, at
+// any parallelism.
+//
+// Stopping: closing cfg.Stop (or the deadline, or the target) stops
+// scheduling; running trials then have cfg.Grace to finish before their
+// context is cancelled. Cancelling ctx cancels running trials at once. A
+// trial whose context the driver cancelled is recorded as interrupted (the
+// final write uses context.WithoutCancel), never as complete.
+//
+// A failing or panicking objective is recorded as a failed trial and the
+// sweep goes on. Only infrastructure failures end it early with an error: a
+// store call that still fails after cfg.StoreAttempts tries, or a sampler
+// error. Cancelling ctx returns an error wrapping ctx's error. The Summary is
+// valid in every case.
+func Optimize(ctx context.Context, store Store, study Study, space Space, sampler Sampler, objective Objective, cfg Config) (Summary, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return Summary{Study: study}, fmt.Errorf("search config: %w", err)
+	}
+	if err := space.Validate(); err != nil {
+		return Summary{Study: study}, err
+	}
+	switch {
+	case store == nil:
+		return Summary{Study: study}, errors.New("search: nil store")
+	case sampler == nil:
+		return Summary{Study: study}, errors.New("search: nil sampler")
+	case objective == nil:
+		return Summary{Study: study}, errors.New("search: nil objective")
+	case study.Name == "":
+		return Summary{Study: study}, errors.New("search: study has no name")
+	}
+	maxTrials := cfg.MaxTrials
+	if sz, ok := sampler.(Sizer); ok {
+		n, err := sz.Size(space)
+		if err != nil {
+			return Summary{Study: study}, fmt.Errorf("search: %w", err)
+		}
+		if maxTrials == 0 || maxTrials > n {
+			maxTrials = n
+		}
+	} else if maxTrials == 0 {
+		return Summary{Study: study}, fmt.Errorf("max_trials: required with sampler %T, which has no fixed size", sampler)
+	}
+
+	d := &driver{
+		cfg:       cfg,
+		store:     store,
+		space:     space,
+		sampler:   sampler,
+		objective: objective,
+		maxTrials: maxTrials,
+		trials:    make(map[int]Trial),
+		stopping:  make(chan struct{}),
+		jitter:    rand.New(rand.NewPCG(study.Seed, 0x6A177E5)),
+	}
+	start := cfg.Clock()
+	sum, err := d.optimize(ctx, study)
+	sum.Elapsed = cfg.Clock().Sub(start)
+	return sum, err
+}
+
+// driver is the state of one Optimize call.
+type driver struct {
+	cfg       Config
+	store     Store
+	study     Study
+	space     Space
+	sampler   Sampler
+	objective Objective
+	maxTrials int
+
+	mu       sync.Mutex
+	trials   map[int]Trial // latest state by Number
+	finished []Trial       // append-only: final states, in order learnt
+	running  int
+	started  int
+	reason   StopReason
+	stopping chan struct{} // closed when scheduling stops
+	stopOnce sync.Once
+
+	evMu sync.Mutex // serializes cfg.OnEvent
+
+	jitterMu sync.Mutex
+	jitter   *rand.Rand
+}
+
+func (d *driver) optimize(ctx context.Context, study Study) (Summary, error) {
+	st, err := d.openStudy(ctx, study)
+	if err != nil {
+		return Summary{Study: study, Reason: reasonFor(ctx, err)}, err
+	}
+	d.study = st
+	prior, err := retryStore(ctx, d, "list trials", func(ctx context.Context) ([]Trial, error) {
+		return d.store.Trials(ctx, st.ID)
+	})
+	if err != nil {
+		return d.summary(reasonFor(ctx, err)), err
+	}
+	for _, t := range prior {
+		d.trials[t.Number] = t
+		if t.Status.Finished() || (t.Status == StatusFailed && !d.retryAllowed(t.Attempt)) {
+			d.finished = append(d.finished, t)
+		}
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(d.cfg.Parallel)
+	runCtx, cancelRun := context.WithCancelCause(gctx)
+	defer cancelRun(nil)
+
+	done := make(chan struct{})
+	watcher := make(chan struct{})
+	go d.watch(runCtx, cancelRun, done, watcher)
+
+	schedErr := d.schedule(runCtx, g)
+	err = g.Wait()
+	close(done)
+	<-watcher
+	if err == nil {
+		err = schedErr
+	}
+
+	reason := d.reason
+	switch {
+	case err != nil:
+		reason = StopError
+	case ctx.Err() != nil:
+		reason = StopCancelled
+		err = fmt.Errorf("sweep %s cancelled: %w", st.Name, context.Cause(ctx))
+	case reason == "":
+		reason = StopDone
+	}
+	return d.summary(reason), err
+}
+
+// openStudy returns the stored study of that name, creating it if needed.
+func (d *driver) openStudy(ctx context.Context, study Study) (Study, error) {
+	for range 2 {
+		st, err := retryStore(ctx, d, "look up study", func(ctx context.Context) (Study, error) {
+			return d.store.StudyByName(ctx, study.Name)
+		})
+		if err == nil {
+			switch {
+			case st.Seed != study.Seed:
+				return st, fmt.Errorf("study %q exists with seed %d, not %d: resuming it would change its trials", study.Name, st.Seed, study.Seed)
+			case st.Direction != study.Direction:
+				return st, fmt.Errorf("study %q exists with direction %s, not %s", study.Name, st.Direction, study.Direction)
+			case st.Objective != study.Objective:
+				return st, fmt.Errorf("study %q exists with objective %q, not %q", study.Name, st.Objective, study.Objective)
+			}
+			return st, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return study, err
+		}
+		st, err = retryStore(ctx, d, "create study", func(ctx context.Context) (Study, error) {
+			return d.store.CreateStudy(ctx, study)
+		})
+		if err == nil {
+			return st, nil
+		}
+		if !errors.Is(err, ErrStudyExists) {
+			return study, err
+		}
+		// Another process created it in between: look it up again.
+	}
+	return study, fmt.Errorf("study %q: created and not found", study.Name)
+}
+
+// retryAllowed reports whether a failed trial with that many attempts may
+// start again.
+func (d *driver) retryAllowed(attempts int) bool {
+	return attempts < 1+max(d.cfg.MaxRetries, 0)
+}
+
+// schedule starts trials in increasing Number until all are scheduled,
+// scheduling stops, or runCtx ends. It returns sampler errors.
+func (d *driver) schedule(runCtx context.Context, g *errgroup.Group) error {
+	// slots bounds running trials like SetLimit, but lets the loop give up
+	// waiting for a slot when scheduling stops (g.Go would block).
+	slots := make(chan struct{}, d.cfg.Parallel)
+	for k := 0; k < d.maxTrials; k++ {
+		d.mu.Lock()
+		prev, exists := d.trials[k]
+		d.mu.Unlock()
+		if exists && (prev.Status.Finished() || prev.Status == StatusFailed && !d.retryAllowed(prev.Attempt)) {
+			continue
+		}
+		select {
+		case slots <- struct{}{}:
+		case <-d.stopping:
+			return nil
+		case <-runCtx.Done():
+			return nil
+		}
+		if d.isStopping() || runCtx.Err() != nil {
+			return nil
+		}
+		params, seed := prev.Params, prev.Seed
+		if !exists {
+			var err error
+			params, err = d.sampler.Sample(d.space, k, d.study.Seed, d.finishedSnapshot())
+			if err != nil {
+				<-slots
+				d.stop(StopError)
+				return fmt.Errorf("sample trial %d: %w", k, err)
+			}
+			if err := d.space.Contains(params); err != nil {
+				<-slots
+				d.stop(StopError)
+				return fmt.Errorf("sample trial %d: sampler %T gave params outside the space: %w", k, d.sampler, err)
+			}
+			seed = TrialSeed(d.study.Seed, k)
+		}
+		g.Go(func() (err error) {
+			defer func() { <-slots }()
+			defer func() {
+				if p := recover(); p != nil {
+					err = fmt.Errorf("trial %d: panic in driver: %v\n%s", k, p, stackExcerpt(debug.Stack()))
+				}
+			}()
+			return d.runTrial(runCtx, k, params, seed)
+		})
+	}
+	return nil
+}
+
+// watch turns cfg.Stop and the deadline into a stop of scheduling, then
+// cancels running trials when the grace period ends. It returns when done is
+// closed or runCtx ends.
+func (d *driver) watch(runCtx context.Context, cancelRun context.CancelCauseFunc, done <-chan struct{}, exited chan<- struct{}) {
+	defer close(exited)
+	var deadline <-chan time.Time
+	if d.cfg.Deadline > 0 {
+		tm := time.NewTimer(d.cfg.Deadline)
+		defer tm.Stop()
+		deadline = tm.C
+	}
+	select {
+	case <-d.cfg.Stop:
+		d.stop(StopSignal)
+	case <-deadline:
+		d.stop(StopDeadline)
+	case <-d.stopping: // target reached
+	case <-runCtx.Done():
+		return
+	case <-done:
+		return
+	}
+	if d.cfg.Grace < 0 {
+		select {
+		case <-runCtx.Done():
+		case <-done:
+		}
+		return
+	}
+	tm := time.NewTimer(d.cfg.Grace)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		d.cfg.Log.Info("grace period over: cancelling running trials", "grace", d.cfg.Grace)
+		cancelRun(errGraceOver)
+	case <-runCtx.Done():
+	case <-done:
+	}
+}
+
+// stop stops scheduling, recording the first reason.
+func (d *driver) stop(reason StopReason) {
+	d.stopOnce.Do(func() {
+		d.mu.Lock()
+		d.reason = reason
+		running := d.running
+		close(d.stopping)
+		d.mu.Unlock()
+		d.cfg.Log.Info("stopping: no new trials", "reason", string(reason), "running", running)
+		d.emit(Event{Kind: EventStopping, Reason: reason, Running: running})
+	})
+}
+
+func (d *driver) isStopping() bool {
+	select {
+	case <-d.stopping:
+		return true
+	default:
+		return false
+	}
+}
+
+func (d *driver) finishedSnapshot() []Trial {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.finished[:len(d.finished):len(d.finished)]
+}
+
+// runTrial runs trial k until it ends in a status that is not retried now.
+// It returns only infrastructure errors.
+func (d *driver) runTrial(runCtx context.Context, k int, params Params, seed uint64) error {
+	for {
+		t := Trial{
+			StudyID:   d.study.ID,
+			Number:    k,
+			Status:    StatusRunning,
+			Params:    params,
+			Seed:      seed,
+			Host:      d.cfg.Host,
+			StartedAt: d.cfg.Clock(),
+		}
+		started, err := retryStore(runCtx, d, fmt.Sprintf("start trial %d", k), func(ctx context.Context) (Trial, error) {
+			return d.store.StartTrial(ctx, t)
+		})
+		switch {
+		case errors.Is(err, ErrTrialFinished):
+			d.cfg.Log.Warn("trial already finished in the store; skipped", "trial", k)
+			return nil
+		case err != nil && runCtx.Err() != nil:
+			return nil // cancelled before it started: nothing to record
+		case err != nil:
+			return err
+		}
+		d.mu.Lock()
+		d.running++
+		d.started++
+		running := d.running
+		d.trials[k] = started
+		d.mu.Unlock()
+		if d.cfg.OnEvent != nil {
+			d.emit(Event{Kind: EventTrialStarted, Trial: started, Running: running})
+		}
+
+		final := d.attempt(runCtx, started)
+
+		_, werr := retryStore(context.WithoutCancel(runCtx), d, fmt.Sprintf("finish trial %d", k), func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, d.store.FinishTrial(ctx, final)
+		})
+		again := final.Status == StatusFailed && d.retryAllowed(final.Attempt) && !d.isStopping() && runCtx.Err() == nil && werr == nil
+		d.finish(final, again)
+		switch {
+		case errors.Is(werr, ErrTrialFinished):
+			d.cfg.Log.Warn("trial finished twice; second result dropped", "trial", k)
+			return nil
+		case werr != nil:
+			return werr
+		case !again:
+			return nil
+		}
+		d.cfg.Log.Info("retrying failed trial", "trial", k, "attempt", final.Attempt+1, "error", final.Error)
+	}
+}
+
+// attempt calls the objective once and classifies the outcome.
+func (d *driver) attempt(runCtx context.Context, t Trial) Trial {
+	run := &Run{Number: t.Number, Params: t.Params, Seed: t.Seed, Attempt: t.Attempt}
+	if d.cfg.Pruner != nil || d.cfg.OnEvent != nil {
+		run.report = func(epoch int, value float64, values []float64) bool {
+			prune := false
+			if d.cfg.Pruner != nil {
+				prune = d.cfg.Pruner.Prune(d.study.Direction, epoch, values, d.finishedSnapshot())
+			}
+			if d.cfg.OnEvent != nil {
+				d.mu.Lock()
+				running := d.running
+				d.mu.Unlock()
+				d.emit(Event{
+					Kind:    EventEpoch,
+					Trial:   Trial{ID: t.ID, StudyID: t.StudyID, Number: t.Number, Status: StatusRunning, Params: t.Params, Seed: t.Seed, Attempt: t.Attempt, Host: t.Host, StartedAt: t.StartedAt},
+					Epoch:   epoch,
+					Value:   value,
+					Prune:   prune,
+					Running: running,
+				})
+			}
+			return prune
+		}
+	}
+	tctx := runCtx
+	if d.cfg.TrialTimeout > 0 {
+		var cancel context.CancelFunc
+		tctx, cancel = context.WithTimeoutCause(runCtx, d.cfg.TrialTimeout, errTrialTimeout)
+		defer cancel()
+	}
+
+	res, err, panicked := callObjective(tctx, d.objective, run)
+
+	run.mu.Lock()
+	t.Intermediate = run.intermediate
+	run.report = nil // a goroutine the objective leaked cannot reach the driver any more
+	run.mu.Unlock()
+	t.FinishedAt = d.cfg.Clock()
+	if res != nil {
+		r := *res
+		if r.Code == (CodeVersion{}) {
+			r.Code = d.cfg.Code
+		}
+		t.Result = &r
+	}
+
+	switch {
+	case runCtx.Err() != nil:
+		t.Status = StatusInterrupted
+		t.Error = "interrupted: " + context.Cause(runCtx).Error()
+	case panicked:
+		t.Status = StatusFailed
+		t.Error = err.Error()
+	case err == nil && res == nil:
+		t.Status = StatusFailed
+		t.Error = "objective returned neither a result nor an error"
+	case err == nil && math.IsNaN(res.Value):
+		t.Status = StatusFailed
+		t.Error = "objective value is NaN"
+	case err == nil:
+		t.Status = StatusComplete
+	case errors.Is(err, ErrPruned):
+		t.Status = StatusPruned
+		if t.Result == nil {
+			t.Result = &Result{Value: lastFinite(t.Intermediate), Code: d.cfg.Code}
+		}
+		if t.Result.EpochsRun == 0 {
+			t.Result.EpochsRun = len(t.Intermediate)
+		}
+		if t.Result.StopReason == "" {
+			t.Result.StopReason = "pruned"
+		}
+	case errors.Is(context.Cause(tctx), errTrialTimeout):
+		t.Status = StatusFailed
+		t.Error = fmt.Sprintf("timed out after %v: %v", d.cfg.TrialTimeout, err)
+	default:
+		t.Status = StatusFailed
+		t.Error = err.Error()
+	}
+	return t
+}
+
+// callObjective calls the objective, turning a panic into an error with the
+// panic message and a stack excerpt.
+func callObjective(ctx context.Context, obj Objective, run *Run) (res *Result, err error, panicked bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, panicked = nil, true
+			err = fmt.Errorf("panic: %v\n%s", p, stackExcerpt(debug.Stack()))
+		}
+	}()
+	res, err = obj(ctx, run)
+	return res, err, false
+}
+
+// stackExcerpt keeps the frames of a debug.Stack dump below the panic, at
+// most 16 frames, so that the stored message stays short.
+func stackExcerpt(stack []byte) string {
+	lines := strings.Split(strings.TrimRight(string(stack), "\n"), "\n")
+	// Skip the goroutine header and the frames of debug.Stack, the deferred
+	// function and runtime.gopanic.
+	start := 1
+	for i, l := range lines {
+		if strings.HasPrefix(l, "panic(") {
+			start = i + 2
+			break
+		}
+	}
+	if start >= len(lines) {
+		start = min(1, len(lines))
+	}
+	lines = lines[start:]
+	if len(lines) > 32 {
+		lines = append(lines[:32], "\t…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func lastFinite(v []float64) float64 {
+	for i := len(v) - 1; i >= 0; i-- {
+		if !math.IsNaN(v[i]) && !math.IsInf(v[i], 0) {
+			return v[i]
+		}
+	}
+	return math.NaN()
+}
+
+// finish records a trial's final state in memory and checks the target.
+func (d *driver) finish(t Trial, again bool) {
+	d.mu.Lock()
+	d.running--
+	running := d.running
+	d.trials[t.Number] = t
+	if !again && t.Status != StatusInterrupted {
+		d.finished = append(d.finished, t)
+	}
+	reached := false
+	if t.Status == StatusComplete {
+		if tg := d.cfg.Target; tg != nil {
+			reached = t.Result.Value == *tg || d.study.Direction.Better(t.Result.Value, *tg)
+		}
+	}
+	d.mu.Unlock()
+	if d.cfg.OnEvent != nil {
+		d.emit(Event{Kind: EventTrialFinished, Trial: t, Running: running})
+	}
+	if reached {
+		d.stop(StopTarget)
+	}
+}
+
+func (d *driver) emit(ev Event) {
+	if d.cfg.OnEvent == nil {
+		return
+	}
+	d.evMu.Lock()
+	defer d.evMu.Unlock()
+	ev.Time = d.cfg.Clock()
+	d.cfg.OnEvent(ev)
+}
+
+func (d *driver) summary(reason StopReason) Summary {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := Summary{Study: d.study, Started: d.started, Reason: reason}
+	for _, k := range slices.Sorted(maps.Keys(d.trials)) {
+		s.Trials = append(s.Trials, d.trials[k])
+	}
+	for i := range s.Trials {
+		t := &s.Trials[i]
+		// Trials are in Number order, so ties keep the lowest Number.
+		if t.Status == StatusComplete && t.Result != nil &&
+			(s.Best == nil || d.study.Direction.Better(t.Result.Value, s.Best.Result.Value)) {
+			s.Best = t
+		}
+	}
+	if s.Best != nil {
+		b := *s.Best
+		s.Best = &b
+	}
+	return s
+}
+
+func reasonFor(ctx context.Context, err error) StopReason {
+	if ctx.Err() != nil {
+		return StopCancelled
+	}
+	if err != nil {
+		return StopError
+	}
+	return StopDone
+}
+
+// retryStore calls f until it succeeds, returns one of the store's sentinel
+// errors, ctx ends, or cfg.StoreAttempts tries have failed; it waits between
+// tries with exponential backoff and full jitter.
+func retryStore[T any](ctx context.Context, d *driver, what string, f func(context.Context) (T, error)) (T, error) {
+	backoff := d.cfg.StoreBackoff
+	for attempt := 1; ; attempt++ {
+		v, err := f(ctx)
+		if err == nil || errors.Is(err, ErrNotFound) || errors.Is(err, ErrStudyExists) || errors.Is(err, ErrTrialFinished) {
+			return v, err
+		}
+		if ctx.Err() != nil {
+			return v, fmt.Errorf("%s: %w", what, err)
+		}
+		if attempt >= d.cfg.StoreAttempts {
+			return v, fmt.Errorf("store unreachable after %d attempts: %s: %w", attempt, what, err)
+		}
+		d.jitterMu.Lock()
+		wait := time.Duration(d.jitter.Int64N(int64(backoff) + 1))
+		d.jitterMu.Unlock()
+		d.cfg.Log.Warn("store call failed; retrying", "call", what, "attempt", attempt, "wait", wait, "error", err)
+		tm := time.NewTimer(wait)
+		select {
+		case <-tm.C:
+		case <-ctx.Done():
+			tm.Stop()
+			return v, fmt.Errorf("%s: %w (gave up: %w)", what, err, ctx.Err())
+		}
+		backoff = min(2*backoff, 10*time.Second)
+	}
+}
