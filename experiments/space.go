@@ -54,7 +54,9 @@ func atLeast(lo float64) func(float64) string {
 }
 
 func between(lo, hi float64) func(float64) string {
-	return func(f float64) string { return cond(f >= lo && f <= hi, "must be between %g and %g, got %g", lo, hi, f) }
+	return func(f float64) string {
+		return cond(f >= lo && f <= hi, "must be between %g and %g, got %g", lo, hi, f)
+	}
 }
 
 // paramDefs lists every space parameter, in documentation order.
@@ -97,7 +99,7 @@ var paramDefs = []paramDef{
 		apply: func(s *Spec, v search.Value) { s.Model.BatchSize = int(v.Int) }},
 	{name: "epochs", kind: search.KindInt, check: between(1, 100000), doc: "maximum epochs",
 		apply: func(s *Spec, v search.Value) { s.Model.Epochs = int(v.Int) }},
-	{name: "patience", kind: search.KindInt, check: between(0, 100000), doc: "early-stopping patience",
+	{name: "patience", kind: search.KindInt, check: between(1, 100000), doc: "early-stopping patience",
 		apply: func(s *Spec, v search.Value) { s.Model.EarlyStopping.Patience = int(v.Int) }},
 	{name: "precision", kind: search.KindString, allowed: precisions, doc: "training float type",
 		apply: func(s *Spec, v search.Value) { s.Model.Precision = v.Str }},
@@ -119,20 +121,10 @@ var paramDefs = []paramDef{
 		apply: func(s *Spec, v search.Value) { s.Data.TextOpts.MaxFeatures = int(v.Int) }},
 	{name: "sublinear_tf", kind: search.KindBool, text: true, doc: "1+log(tf)",
 		apply: func(s *Spec, v search.Value) { s.Data.TextOpts.SublinearTF = v.Bool }},
-	{name: "stemmer", kind: search.KindString, allowed: []string{"none", "porter", "snowball"}, text: true, doc: "stemmer",
-		apply: func(s *Spec, v search.Value) {
-			if v.Str == "none" {
-				v.Str = ""
-			}
-			s.Data.TextOpts.Stemmer = v.Str
-		}},
+	{name: "stemmer", kind: search.KindString, allowed: []string{"none", "snowball"}, text: true, doc: "stemmer",
+		apply: func(s *Spec, v search.Value) { s.Data.TextOpts.Stemmer = v.Str }},
 	{name: "stop_words", kind: search.KindString, allowed: []string{"none", "english"}, text: true, doc: "stop-word list",
-		apply: func(s *Spec, v search.Value) {
-			if v.Str == "none" {
-				v.Str = ""
-			}
-			s.Data.TextOpts.StopWords = v.Str
-		}},
+		apply: func(s *Spec, v search.Value) { s.Data.TextOpts.StopWords = v.Str }},
 }
 
 func paramByName(name string) paramDef {

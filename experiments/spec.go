@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sweep-ml/sweep/search"
+	"github.com/sweep-ml/sweep/trainer/text"
 )
 
 // Spec is one experiment: where the data is and how to prepare it, the
@@ -71,12 +72,14 @@ type DataSpec struct {
 
 	Split SplitSpec
 	// Impute fills missing numeric values: mean (default), median,
-	// most_frequent or none.
+	// most_frequent, or drop (rows with a missing value are left out).
 	Impute string
-	// Scale standardizes numeric features: standard (default), minmax,
-	// robust or none.
-	Scale    string
-	TextOpts TextSpec
+	// Scale standardizes numeric features: standard (default), minmax or
+	// none.
+	Scale string
+	// TextOpts configures the TF-IDF vectorizer for a text column;
+	// defaults follow scikit-learn's TfidfVectorizer.
+	TextOpts text.Options
 	Sampling SamplingSpec
 }
 
@@ -85,25 +88,6 @@ type DataSpec struct {
 type SplitSpec struct {
 	Test       float64
 	Validation float64
-}
-
-// TextSpec configures the TF-IDF vectorizer for a text column; defaults
-// follow scikit-learn's TfidfVectorizer.
-type TextSpec struct {
-	Lowercase    bool    // default true
-	Normalize    bool    // Unicode NFKC normalization; default true
-	StripAccents bool    // default false
-	Digits       string  // keep (default) or replace (every digit becomes 0)
-	StopWords    string  // "" (default, none) or english
-	Stemmer      string  // "" (default, none), porter or snowball
-	NGramMin     int     // default 1
-	NGramMax     int     // default 1
-	MinDF        float64 // ≥ 1: document count; < 1: fraction. Default 1
-	MaxDF        float64 // ≤ 1: fraction; > 1: count. Default 1.0
-	MaxFeatures  int     // 0 (default) keeps every term
-	SublinearTF  bool    // 1+log(tf); default false
-	SmoothIDF    bool    // default true
-	Norm         string  // l2 (default), l1 or none
 }
 
 // SamplingSpec rebalances the training part of the data (never validation
@@ -122,16 +106,16 @@ type SamplingSpec struct {
 type ModelSpec struct {
 	// Layers holds the width of each hidden layer; default [128].
 	Layers []int
-	// Activation of hidden layers: relu (default), tanh, sigmoid, elu,
-	// leaky_relu, gelu or linear.
+	// Activation of hidden layers: relu (default), tanh, sigmoid or elu.
 	Activation string
 	// Dropout rate after each hidden layer, in [0, 1); default 0.
 	Dropout float64
 	// L1 and L2 are the kernel regularization factors; default 0.
 	L1, L2 float64
 	// Optimizer is adam (default), rmsprop or sgd.
-	Optimizer    string
-	LearningRate float64 // default 0.001
+	Optimizer string
+	// LearningRate defaults to 0.01 for sgd and 0.001 otherwise (Keras).
+	LearningRate float64
 	Momentum     float64 // sgd and rmsprop; default 0
 	Nesterov     bool    // sgd; default false
 	Rho          float64 // rmsprop; default 0.9
@@ -151,11 +135,12 @@ type ModelSpec struct {
 // EarlyStoppingSpec mirrors Keras' EarlyStopping callback, with the
 // article's patience of 10 and the best weights restored.
 type EarlyStoppingSpec struct {
-	// Monitor is val_loss (default), val_macro_f1 or val_accuracy.
+	// Monitor is val_loss (default), val_macro_f1, val_accuracy or none
+	// (train every epoch, keep the last weights).
 	Monitor  string
 	MinDelta float64 // default 0
 	// Patience is the number of epochs without improvement before
-	// stopping; default 10; 0 disables early stopping.
+	// stopping; default 10.
 	Patience    int
 	RestoreBest bool // default true
 }
@@ -183,7 +168,7 @@ type SearchSpec struct {
 	Direction string
 	// Target stops the search once a trial reaches it; nil for none.
 	Target *float64
-	// MaxRetries is how many times a failed trial is retried; default 0.
+	// MaxRetries is how many times a failed trial is retried; default 1.
 	MaxRetries int
 	// Pruner stops unpromising trials early; nil for none.
 	Pruner *MedianPrunerSpec
@@ -209,33 +194,29 @@ func DefaultSpec() Spec {
 			Split:         SplitSpec{Test: 0.2, Validation: 0.2},
 			Impute:        "mean",
 			Scale:         "standard",
-			TextOpts: TextSpec{
-				Lowercase: true, Normalize: true, Digits: "keep",
-				NGramMin: 1, NGramMax: 1, MinDF: 1, MaxDF: 1,
-				SmoothIDF: true, Norm: "l2",
-			},
-			Sampling: SamplingSpec{Strategy: "none", K: 5},
+			TextOpts:      text.Options{}.WithDefaults(),
+			Sampling:      SamplingSpec{Strategy: "none", K: 5},
 		},
 		Model: ModelSpec{
-			Layers:       []int{128},
-			Activation:   "relu",
-			Optimizer:    "adam",
-			LearningRate: 0.001,
-			Rho:          0.9,
-			Beta1:        0.9,
-			Beta2:        0.999,
-			Epsilon:      1e-7,
-			BatchSize:    32,
-			Epochs:       100,
+			Layers:     []int{128},
+			Activation: "relu",
+			Optimizer:  "adam",
+			Rho:        0.9,
+			Beta1:      0.9,
+			Beta2:      0.999,
+			Epsilon:    1e-7,
+			BatchSize:  32,
+			Epochs:     100,
 			EarlyStopping: EarlyStoppingSpec{
 				Monitor: "val_loss", Patience: 10, RestoreBest: true,
 			},
 			Precision: "float32",
 		},
 		Search: SearchSpec{
-			Sampler:   "random",
-			Parallel:  1,
-			Objective: "val_macro_f1",
+			Sampler:    "random",
+			Parallel:   1,
+			Objective:  "val_macro_f1",
+			MaxRetries: 1,
 		},
 	}
 }
@@ -321,12 +302,14 @@ func (d *decoder) dataSpec(n *node, path string, ds *DataSpec) {
 	})
 }
 
-func (d *decoder) textSpec(n *node, path string, t *TextSpec) {
+func (d *decoder) textSpec(n *node, path string, t *text.Options) {
 	d.object(n, path, []field{
-		{"lowercase", d.boolean(&t.Lowercase)},
-		{"normalize", d.boolean(&t.Normalize)},
-		{"strip_accents", d.boolean(&t.StripAccents)},
+		{"normalize", d.str(&t.Normalize)},
+		{"case", d.str(&t.Case)},
+		{"strip_accents", d.str(&t.StripAccents)},
+		{"punctuation", d.str(&t.Punctuation)},
 		{"digits", d.str(&t.Digits)},
+		{"min_token_runes", d.integer(&t.MinTokenRunes)},
 		{"stop_words", d.str(&t.StopWords)},
 		{"stemmer", d.str(&t.Stemmer)},
 		{"ngram_min", d.integer(&t.NGramMin)},
@@ -335,7 +318,7 @@ func (d *decoder) textSpec(n *node, path string, t *TextSpec) {
 		{"max_df", d.float(&t.MaxDF)},
 		{"max_features", d.integer(&t.MaxFeatures)},
 		{"sublinear_tf", d.boolean(&t.SublinearTF)},
-		{"smooth_idf", d.boolean(&t.SmoothIDF)},
+		{"idf", d.str(&t.IDF)},
 		{"norm", d.str(&t.Norm)},
 	})
 }
@@ -404,7 +387,7 @@ func (d *decoder) modelSpec(n *node, path string, m *ModelSpec) {
 			if b, ok := n.scalar.(bool); ok && n.kind == nodeScalar {
 				// Shorthand: "early_stopping: false" disables it.
 				if !b {
-					m.EarlyStopping.Patience = 0
+					m.EarlyStopping.Monitor = "none"
 				}
 				return
 			}
@@ -480,6 +463,15 @@ func (s *Spec) Validate() error {
 			return err
 		}
 	}
+	if err := s.Data.TextOpts.Validate(); err != nil {
+		return s.downstreamError("data.text_options", err)
+	}
+	if err := s.TrainerConfig().Validate(); err != nil {
+		return s.downstreamError("model", err)
+	}
+	if err := s.DataConfig().Validate(); err != nil {
+		return s.downstreamError("data", err)
+	}
 	if s.Search.Sampler == "grid" {
 		if _, finite := s.SpaceSize(); !finite {
 			for _, p := range s.Search.Space {
@@ -505,6 +497,24 @@ func (s *Spec) Validate() error {
 // its nearest ancestor written in the file.
 func (s *Spec) fieldError(path, msg string) error {
 	return &FieldError{File: s.File, Line: s.line(path), Path: path, Msg: msg}
+}
+
+// downstreamError turns an error of a package's own Validate, which starts
+// with the field path under prefix ("ngram_max: 9, want <= 8"), into a
+// FieldError on the spec's line for that field.
+func (s *Spec) downstreamError(prefix string, err error) error {
+	msg := oneLine(err.Error())
+	path := prefix
+	if i := strings.Index(msg, ": "); i > 0 && !strings.ContainsAny(msg[:i], " \t") {
+		field := msg[:i]
+		if prefix == "model" {
+			// The spec flattens the trainer's optimizer settings.
+			field = strings.TrimPrefix(strings.Replace(field, "optimizer.name", "optimizer", 1), "optimizer.")
+		}
+		path = join(prefix, field)
+		msg = msg[i+2:]
+	}
+	return s.fieldError(path, msg)
 }
 
 func (s *Spec) line(path string) int {
@@ -544,23 +554,18 @@ func cond(ok bool, format string, args ...any) string {
 
 // Allowed values of the closed string fields.
 var (
-	activations = []string{"relu", "tanh", "sigmoid", "elu", "leaky_relu", "gelu", "linear"}
+	activations = []string{"relu", "tanh", "sigmoid", "elu"}
 	optimizers  = []string{"adam", "rmsprop", "sgd"}
-	imputers    = []string{"mean", "median", "most_frequent", "none"}
-	scalers     = []string{"standard", "minmax", "robust", "none"}
+	imputers    = []string{"mean", "median", "most_frequent", "drop"}
+	scalers     = []string{"standard", "minmax", "none"}
 	strategies  = []string{"none", "oversample", "undersample", "smote", "class_weight"}
 	precisions  = []string{"float32", "float64"}
-	monitors    = []string{"val_loss", "val_macro_f1", "val_accuracy"}
+	monitors    = []string{"val_loss", "val_macro_f1", "val_accuracy", "none"}
 	objectives  = []string{"val_macro_f1", "val_accuracy", "val_loss"}
-	stemmers    = []string{"", "porter", "snowball"}
-	stopWords   = []string{"", "english"}
-	norms       = []string{"l2", "l1", "none"}
-	digitModes  = []string{"keep", "replace"}
 )
 
 func (s *Spec) checks() []check {
 	d, m, x := &s.Data, &s.Model, &s.Search
-	t := &d.TextOpts
 	cs := []check{
 		{"name", cond(validStudyName(s.Name), "must be 1 to 100 characters of letters, digits, '-', '_' or '.', got %q", s.Name)},
 		{"data.path", cond(d.Path != "", "is required: the data file, relative to the spec file")},
@@ -572,15 +577,6 @@ func (s *Spec) checks() []check {
 		{"data.split", cond(d.Split.Test+d.Split.Validation < 1, "test + validation must be below 1, got %g", d.Split.Test+d.Split.Validation)},
 		{"data.impute", oneOf(d.Impute, imputers...)},
 		{"data.scale", oneOf(d.Scale, scalers...)},
-		{"data.text_options.digits", oneOf(t.Digits, digitModes...)},
-		{"data.text_options.stop_words", oneOf(t.StopWords, stopWords...)},
-		{"data.text_options.stemmer", oneOf(t.Stemmer, stemmers...)},
-		{"data.text_options.ngram_min", cond(t.NGramMin >= 1, "must be at least 1, got %d", t.NGramMin)},
-		{"data.text_options.ngram_max", cond(t.NGramMax >= t.NGramMin && t.NGramMax <= 5, "must be between ngram_min (%d) and 5, got %d", t.NGramMin, t.NGramMax)},
-		{"data.text_options.min_df", cond(t.MinDF >= 0, "must not be negative, got %g", t.MinDF)},
-		{"data.text_options.max_df", cond(t.MaxDF > 0, "must be above 0, got %g", t.MaxDF)},
-		{"data.text_options.max_features", cond(t.MaxFeatures >= 0, "must not be negative, got %d", t.MaxFeatures)},
-		{"data.text_options.norm", oneOf(t.Norm, norms...)},
 		{"data.sampling.strategy", oneOf(d.Sampling.Strategy, strategies...)},
 		{"data.sampling.k", cond(d.Sampling.K >= 1, "must be at least 1, got %d", d.Sampling.K)},
 		{"model.layers", cond(len(m.Layers) >= 1 && len(m.Layers) <= 16, "must list 1 to 16 hidden layer widths, got %d", len(m.Layers))},
@@ -599,7 +595,7 @@ func (s *Spec) checks() []check {
 		check{"model.l1", cond(m.L1 >= 0, "must not be negative, got %g", m.L1)},
 		check{"model.l2", cond(m.L2 >= 0, "must not be negative, got %g", m.L2)},
 		check{"model.optimizer", oneOf(m.Optimizer, optimizers...)},
-		check{"model.learning_rate", cond(m.LearningRate > 0 && m.LearningRate <= 10, "must be in (0, 10], got %g", m.LearningRate)},
+		check{"model.learning_rate", cond(m.LearningRate >= 0 && m.LearningRate <= 10, "must be in (0, 10] (0: the optimizer's default), got %g", m.LearningRate)},
 		check{"model.momentum", cond(m.Momentum >= 0 && m.Momentum < 1, "must be in [0, 1), got %g", m.Momentum)},
 		check{"model.nesterov", cond(!m.Nesterov || m.Optimizer == "sgd" || s.spaceHas("optimizer"), "applies to the sgd optimizer only")},
 		check{"model.rho", cond(m.Rho > 0 && m.Rho < 1, "must be in (0, 1), got %g", m.Rho)},
@@ -610,7 +606,7 @@ func (s *Spec) checks() []check {
 		check{"model.epochs", cond(m.Epochs >= 1 && m.Epochs <= 100000, "must be between 1 and 100000, got %d", m.Epochs)},
 		check{"model.early_stopping.monitor", oneOf(m.EarlyStopping.Monitor, monitors...)},
 		check{"model.early_stopping.min_delta", cond(m.EarlyStopping.MinDelta >= 0, "must not be negative, got %g", m.EarlyStopping.MinDelta)},
-		check{"model.early_stopping.patience", cond(m.EarlyStopping.Patience >= 0, "must not be negative, got %d", m.EarlyStopping.Patience)},
+		check{"model.early_stopping.patience", cond(m.EarlyStopping.Patience >= 1, "must be at least 1, got %d (use monitor: none to turn early stopping off)", m.EarlyStopping.Patience)},
 		check{"model.precision", oneOf(m.Precision, precisions...)},
 		check{"search.sampler", oneOf(x.Sampler, "random", "grid")},
 		check{"search.trials", cond(x.Trials >= 0 && x.Trials <= 1000000, "must be between 1 and 1000000, got %d", x.Trials)},

@@ -73,7 +73,7 @@ func TestParseDefaults(t *testing.T) {
 	if s.Name != "my-study" || s.Seed != 42 || s.DataPath() != filepath.Join("dir", "x.csv") {
 		t.Errorf("name %q seed %d data %q", s.Name, s.Seed, s.DataPath())
 	}
-	if s.Model.LearningRate != 0.001 || s.Model.BatchSize != 32 || s.Model.Epochs != 100 ||
+	if s.Model.LearningRate != 0 || s.TrainerConfig().Optimizer.LearningRate != 0.001 || s.Model.BatchSize != 32 || s.Model.Epochs != 100 ||
 		s.Model.Beta2 != 0.999 || s.Model.Epsilon != 1e-7 || s.Model.Precision != "float32" {
 		t.Errorf("model defaults = %+v", s.Model)
 	}

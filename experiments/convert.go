@@ -1,0 +1,79 @@
+package experiments
+
+import (
+	"github.com/sweep-ml/sweep/trainer"
+	"github.com/sweep-ml/sweep/trainer/data"
+)
+
+// LoadOptions returns how the data file is read. Without data.text the
+// loader's default text column name is disabled by naming the label, so a
+// numeric file with a column called "text" is not read as text by surprise.
+func (s *Spec) LoadOptions() data.LoadOptions {
+	o := data.LoadOptions{
+		Label:         s.Data.Label,
+		Text:          s.Data.Text,
+		Features:      append([]string(nil), s.Data.Features...),
+		MissingValues: append([]string(nil), s.Data.MissingValues...),
+		DropMalformed: s.Data.DropMalformed,
+	}
+	if s.Data.Text == "" {
+		o.Text = noTextColumn
+	}
+	if r := []rune(s.Data.Comma); len(r) == 1 {
+		o.Comma = r[0]
+	}
+	return o
+}
+
+// noTextColumn is a column name no data file has: it keeps the loader from
+// treating a column named "text" as free text when the spec did not ask.
+const noTextColumn = "\x00no text column"
+
+// DataConfig returns the preprocessing configuration of the data section.
+func (s *Spec) DataConfig() data.Config {
+	d := &s.Data
+	return data.Config{
+		Split:  data.SplitConfig{Test: d.Split.Test, Validation: d.Split.Validation},
+		Impute: d.Impute,
+		Scale:  d.Scale,
+		// PENDING-TEXT: Text: d.TextOpts once data.TextOptions aliases text.Options.
+		Sampling: data.Sampling{
+			Strategy: d.Sampling.Strategy,
+			K:        d.Sampling.K,
+			Targets:  d.Sampling.Targets,
+		},
+	}.WithDefaults()
+}
+
+// TrainerConfig returns the MLP configuration of the model section.
+func (s *Spec) TrainerConfig() trainer.Config {
+	m := &s.Model
+	restore := m.EarlyStopping.RestoreBest
+	return trainer.Config{
+		Layers:     append([]int{}, m.Layers...),
+		Activation: m.Activation,
+		Dropout:    m.Dropout,
+		L1:         m.L1,
+		L2:         m.L2,
+		Optimizer: trainer.OptimizerConfig{
+			Name:         m.Optimizer,
+			LearningRate: m.LearningRate,
+			Momentum:     m.Momentum,
+			Nesterov:     m.Nesterov,
+			Rho:          m.Rho,
+			Beta1:        m.Beta1,
+			Beta2:        m.Beta2,
+			Epsilon:      m.Epsilon,
+		},
+		Loss:      trainer.LossCategorical,
+		Epochs:    m.Epochs,
+		BatchSize: m.BatchSize,
+		EarlyStopping: trainer.EarlyStoppingConfig{
+			Monitor:     m.EarlyStopping.Monitor,
+			MinDelta:    m.EarlyStopping.MinDelta,
+			Patience:    m.EarlyStopping.Patience,
+			RestoreBest: &restore,
+		},
+		Precision: m.Precision,
+	}.WithDefaults()
+}
