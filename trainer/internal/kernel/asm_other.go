@@ -1,3 +1,5 @@
+//go:build !amd64 || purego
+
 package kernel
 
 // Without assembly every product takes the pure-Go path.

@@ -1,0 +1,46 @@
+//go:build !purego
+
+package kernel
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"golang.org/x/sys/cpu"
+)
+
+// TestGemmAsmLevels runs each assembly kernel set the CPU supports, whichever
+// one Gemm picks, against the float64 reference.
+func TestGemmAsmLevels(t *testing.T) {
+	t.Parallel()
+	levels := []struct {
+		name   string
+		avx512 bool
+		ok     bool
+	}{
+		{"AVX2", false, cpu.X86.HasAVX2 && cpu.X86.HasFMA},
+		{"AVX512", true, cpu.X86.HasAVX512F},
+	}
+	rng := rand.New(rand.NewPCG(12, 13))
+	shapes := [][3]int{{1, 1, 1}, {6, 16, 3}, {7, 17, 9}, {13, 65, 130}, {32, 128, 40}, {5, 10, 257}}
+	for range 40 {
+		shapes = append(shapes, [3]int{1 + rng.IntN(70), 1 + rng.IntN(140), 1 + rng.IntN(140)})
+	}
+	for _, lv := range levels {
+		if !lv.ok {
+			t.Logf("%s: CPU lacks it, skipped", lv.name)
+			continue
+		}
+		for _, s := range shapes {
+			for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+				for _, beta := range []float64{0, 1, 0.5} {
+					g := newGemmCase(rng, tr[0], tr[1], s[0], s[1], s[2], 3, beta)
+					a, b, c := convert[float32](g.a), convert[float32](g.b), convert[float32](g.c)
+					gemmAsm(lv.avx512, g.transA, g.transB, g.m, g.n, g.k, a, g.lda, b, g.ldb, float32(beta), c, g.ldc)
+					want, scale := refGemm[float32](g)
+					checkClose(t, lv.name+" "+g.String(), g.k, c, want, scale)
+				}
+			}
+		}
+	}
+}
