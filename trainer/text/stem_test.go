@@ -1,0 +1,91 @@
+package text
+
+import (
+	"encoding/json"
+	"os"
+	"sort"
+	"testing"
+)
+
+// loadStems reads one stemmer's table from testdata/stemmers.json (NLTK 3.8,
+// see testdata/README.md).
+func loadStems(t *testing.T, key string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/stemmers.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref map[string]json.RawMessage
+	if err := json.Unmarshal(b, &ref); err != nil {
+		t.Fatalf("testdata/stemmers.json: %v", err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(ref[key], &m); err != nil {
+		t.Fatalf("testdata/stemmers.json %s: %v", key, err)
+	}
+	if len(m) == 0 {
+		t.Fatalf("testdata/stemmers.json: no %s entries", key)
+	}
+	return m
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func TestSnowballEnglishMatchesNLTK(t *testing.T) {
+	t.Parallel()
+	want := loadStems(t, "snowball_english")
+	for _, w := range sortedKeys(want) {
+		if got := SnowballEnglish(w); got != want[w] {
+			t.Errorf("SnowballEnglish(%q) = %q, want %q (NLTK)", w, got, want[w])
+		}
+	}
+}
+
+func TestSnowballEnglishRules(t *testing.T) {
+	t.Parallel()
+	// Expected stems from the worked examples and the vocabulary/output lists
+	// at https://snowballstem.org/algorithms/english/stemmer.html.
+	tests := []struct{ in, want string }{
+		{"a", "a"},
+		{"is", "is"},
+		{"skies", "sky"},
+		{"dying", "die"},
+		{"news", "news"},
+		{"inning", "inning"},
+		{"proceed", "proceed"},
+		{"generously", "generous"},
+		{"communism", "communism"},
+		{"arsenal", "arsenal"},
+		{"luxuriated", "luxuri"},
+		{"hopping", "hop"},
+		{"hoped", "hope"},
+		{"cried", "cri"},
+		{"ties", "tie"},
+		{"gas", "gas"},
+		{"gaps", "gap"},
+		{"kiwis", "kiwi"},
+		{"yelling", "yell"},
+		{"sayings", "say"},
+		{"consign", "consign"},
+		{"consigned", "consign"},
+		{"consistency", "consist"},
+		{"knightly", "knight"},
+		{"'tis", "tis"},
+		{"dog's", "dog"},
+		{"Running", "run"},
+		{"café", "café"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := SnowballEnglish(tc.in); got != tc.want {
+			t.Errorf("SnowballEnglish(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,279 @@
+// Package text owns sweep's text features: Unicode normalisation, case
+// folding, accent stripping, tokenisation like scikit-learn's default token
+// pattern (?u)\b\w\w+\b, English stop words, Snowball English stemming, word
+// n-grams, vocabulary selection (min_df, max_df, max_features) and TF-IDF
+// weighting. Configured alike, Fit and Transform reproduce scikit-learn's
+// TfidfVectorizer: the same vocabulary and values.
+package text
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// ErrEmptyVocabulary is returned by Fit when no term survives tokenisation,
+// stop words and the document-frequency limits.
+var ErrEmptyVocabulary = errors.New("text: empty vocabulary")
+
+// formatVersion identifies the JSON layout of a Vectorizer.
+const formatVersion = 1
+
+// Vectorizer is a fitted TF-IDF model. It is safe for concurrent Transform
+// calls and round-trips through encoding/json.
+type Vectorizer struct {
+	// Format is the layout version of the serialised form (currently 1).
+	Format int `json:"format"`
+	// Options are the options it was fitted with, defaults filled in.
+	Options Options `json:"options"`
+	// Vocabulary lists the terms in column order, sorted by their UTF-8
+	// bytes (Unicode code point order, as Python sorts strings).
+	Vocabulary []string `json:"vocabulary"`
+	// IDF holds each column's inverse document frequency; nil when
+	// Options.IDF is "none".
+	IDF []float64 `json:"idf"`
+	// Documents is the number of documents it was fitted on.
+	Documents int `json:"documents"`
+
+	// index maps a term to its column; built by Fit and UnmarshalJSON,
+	// read-only afterwards.
+	index map[string]int32
+}
+
+// Fit learns the vocabulary and inverse document frequencies of docs under
+// opts (defaults filled in). It returns an error for invalid options, when
+// the document-frequency limits contradict each other, when no term remains
+// (ErrEmptyVocabulary), or when ctx ends.
+func Fit(ctx context.Context, docs []string, opts Options) (*Vectorizer, error) {
+	o := opts.WithDefaults()
+	if err := o.Validate(); err != nil {
+		return nil, fmt.Errorf("text: options: %w", err)
+	}
+	if len(docs) == 0 {
+		return nil, fmt.Errorf("text: fit: no documents: %w", ErrEmptyVocabulary)
+	}
+	lo, hi := o.dfBounds(len(docs))
+	if hi < lo {
+		return nil, fmt.Errorf("text: fit: max_df %v allows fewer documents (%v) than min_df %v (%v)", o.MaxDF, hi, o.MinDF, lo)
+	}
+	in := newInterner(o, nil)
+	var (
+		df, total []int
+		last      []int32
+		terms     []int32
+		uni       []int32
+	)
+	for d, doc := range docs {
+		if d%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("text: fit: %w", err)
+			}
+		}
+		terms, uni = in.terms(doc, terms[:0], uni)
+		for _, id := range terms {
+			for int(id) >= len(df) {
+				df = append(df, 0)
+				total = append(total, 0)
+				last = append(last, -1)
+			}
+			total[id]++
+			if last[id] != int32(d) {
+				last[id] = int32(d)
+				df[id]++
+			}
+		}
+	}
+	// Candidate terms: seen as a feature (df > 0) within the df limits.
+	var keep []int32
+	for id, n := range df {
+		if n > 0 && float64(n) >= lo && float64(n) <= hi {
+			keep = append(keep, int32(id))
+		}
+	}
+	if len(keep) == 0 {
+		return nil, fmt.Errorf("text: fit: no terms remain after tokenising %d documents (min_df %v, max_df %v, stop_words %q): %w",
+			len(docs), o.MinDF, o.MaxDF, o.StopWords, ErrEmptyVocabulary)
+	}
+	slices.SortFunc(keep, func(a, b int32) int { return strings.Compare(in.texts[a], in.texts[b]) })
+	if o.MaxFeatures > 0 && len(keep) > o.MaxFeatures {
+		// Most frequent first. Ties follow NumPy's unstable argsort over the
+		// sorted vocabulary, as scikit-learn's (see argsort.go).
+		neg := make([]int64, len(keep))
+		for i, id := range keep {
+			neg[i] = -int64(total[id])
+		}
+		order := numpyArgsort(neg)[:o.MaxFeatures]
+		top := make([]int32, len(order))
+		for i, k := range order {
+			top[i] = keep[k]
+		}
+		keep = top
+	}
+	slices.SortFunc(keep, func(a, b int32) int { return strings.Compare(in.texts[a], in.texts[b]) })
+
+	v := &Vectorizer{
+		Format:     formatVersion,
+		Options:    o,
+		Vocabulary: make([]string, len(keep)),
+		Documents:  len(docs),
+	}
+	if o.IDF != "none" {
+		v.IDF = make([]float64, len(keep))
+	}
+	n := float64(len(docs))
+	for c, id := range keep {
+		v.Vocabulary[c] = in.texts[id]
+		if v.IDF != nil {
+			v.IDF[c] = idf(o.IDF, n, float64(df[id]))
+		}
+	}
+	v.index = buildIndex(v.Vocabulary)
+	return v, nil
+}
+
+// idf is scikit-learn's inverse document frequency.
+func idf(kind string, n, df float64) float64 {
+	if kind == "smooth" {
+		n, df = n+1, df+1
+	}
+	return math.Log(n/df) + 1
+}
+
+func buildIndex(vocab []string) map[string]int32 {
+	m := make(map[string]int32, len(vocab))
+	for i, t := range vocab {
+		m[t] = int32(i)
+	}
+	return m
+}
+
+// Columns returns the number of features, len(v.Vocabulary).
+func (v *Vectorizer) Columns() int { return len(v.Vocabulary) }
+
+// Transform returns the TF-IDF matrix of docs in CSR form: row i's columns are
+// indices[indptr[i]:indptr[i+1]], strictly increasing, with values at the same
+// positions. Terms outside the vocabulary are ignored; a document without
+// known terms is an empty row. A Vectorizer that fails Check (possible only
+// when built by hand) yields all rows empty.
+func (v *Vectorizer) Transform(docs []string) (indptr []int, indices []int32, values []float64) {
+	indptr = make([]int, 1, len(docs)+1)
+	if v.Check() != nil {
+		for range docs {
+			indptr = append(indptr, 0)
+		}
+		return indptr, nil, nil
+	}
+	index := v.index
+	if index == nil {
+		index = buildIndex(v.Vocabulary)
+	}
+	o := v.Options
+	in := newInterner(o, index)
+	var terms, uni, cols []int32
+	for _, doc := range docs {
+		terms, uni = in.terms(doc, terms[:0], uni)
+		cols = cols[:0]
+		for _, id := range terms {
+			if c := in.col[id]; c >= 0 {
+				cols = append(cols, c)
+			}
+		}
+		slices.Sort(cols)
+		rowStart := len(values)
+		for i := 0; i < len(cols); {
+			j := i + 1
+			for j < len(cols) && cols[j] == cols[i] {
+				j++
+			}
+			tf := float64(j - i)
+			if o.SublinearTF {
+				tf = 1 + math.Log(tf)
+			}
+			if v.IDF != nil {
+				tf *= v.IDF[cols[i]]
+			}
+			indices = append(indices, cols[i])
+			values = append(values, tf)
+			i = j
+		}
+		normalize(values[rowStart:], o.Norm)
+		indptr = append(indptr, len(values))
+	}
+	return indptr, indices, values
+}
+
+// normalize scales row to unit l2 or l1 norm; an all-zero row stays zero.
+func normalize(row []float64, kind string) {
+	var s float64
+	switch kind {
+	case "l2":
+		for _, x := range row {
+			s += x * x
+		}
+		s = math.Sqrt(s)
+	case "l1":
+		for _, x := range row {
+			s += math.Abs(x)
+		}
+	default:
+		return
+	}
+	if s == 0 {
+		return
+	}
+	for i := range row {
+		row[i] /= s
+	}
+}
+
+// Check reports whether v is consistent: a known format, valid options, a
+// strictly sorted vocabulary and one finite IDF per term (none when
+// Options.IDF is "none").
+func (v *Vectorizer) Check() error {
+	if v.Format != formatVersion {
+		return fmt.Errorf("text: vectorizer format %d, want %d", v.Format, formatVersion)
+	}
+	if err := v.Options.Validate(); err != nil {
+		return fmt.Errorf("text: vectorizer options: %w", err)
+	}
+	if len(v.Vocabulary) == 0 {
+		return fmt.Errorf("text: vectorizer vocabulary: %w", ErrEmptyVocabulary)
+	}
+	for i := 1; i < len(v.Vocabulary); i++ {
+		if v.Vocabulary[i-1] >= v.Vocabulary[i] {
+			return fmt.Errorf("text: vectorizer vocabulary[%d] %q not after %q", i, v.Vocabulary[i], v.Vocabulary[i-1])
+		}
+	}
+	want := len(v.Vocabulary)
+	if v.Options.IDF == "none" {
+		want = 0
+	}
+	if len(v.IDF) != want {
+		return fmt.Errorf("text: vectorizer idf: %d values for %d terms", len(v.IDF), want)
+	}
+	for i, x := range v.IDF {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Errorf("text: vectorizer idf[%d] = %v", i, x)
+		}
+	}
+	return nil
+}
+
+// UnmarshalJSON decodes a Vectorizer saved with encoding/json and checks it.
+func (v *Vectorizer) UnmarshalJSON(b []byte) error {
+	type plain Vectorizer // no methods: avoids recursion
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return fmt.Errorf("text: decode vectorizer: %w", err)
+	}
+	*v = Vectorizer(p)
+	if err := v.Check(); err != nil {
+		return fmt.Errorf("text: decode vectorizer: %w", err)
+	}
+	v.index = buildIndex(v.Vocabulary)
+	return nil
+}
