@@ -5,9 +5,7 @@ import (
 	"github.com/sweep-ml/sweep/trainer/data"
 )
 
-// LoadOptions returns how the data file is read. Without data.text the
-// loader's default text column name is disabled by naming the label, so a
-// numeric file with a column called "text" is not read as text by surprise.
+// LoadOptions returns how the data file is read.
 func (s *Spec) LoadOptions() data.LoadOptions {
 	o := data.LoadOptions{
 		Label:         s.Data.Label,
@@ -16,18 +14,11 @@ func (s *Spec) LoadOptions() data.LoadOptions {
 		MissingValues: append([]string(nil), s.Data.MissingValues...),
 		DropMalformed: s.Data.DropMalformed,
 	}
-	if s.Data.Text == "" {
-		o.Text = noTextColumn
-	}
 	if r := []rune(s.Data.Comma); len(r) == 1 {
 		o.Comma = r[0]
 	}
 	return o
 }
-
-// noTextColumn is a column name no data file has: it keeps the loader from
-// treating a column named "text" as free text when the spec did not ask.
-const noTextColumn = "\x00no text column"
 
 // DataConfig returns the preprocessing configuration of the data section.
 func (s *Spec) DataConfig() data.Config {

@@ -55,8 +55,9 @@ type DataSpec struct {
 	Path string
 	// Label is the class column; default "label".
 	Label string
-	// Text names a free-text column to vectorize with TF-IDF; empty for
-	// numeric data.
+	// Text names the free-text column to vectorize with TF-IDF; default
+	// "text". A file with that column is read as text data (it is the
+	// only feature); a file without it as numeric data.
 	Text string
 	// Features lists the feature columns to use; empty means every
 	// column but the label.
@@ -478,15 +479,6 @@ func (s *Spec) Validate() error {
 				if _, ok := p.size(); !ok {
 					return s.fieldError("search.space."+p.Name, "grid search needs a finite set: give values, or min and max with step or count")
 				}
-			}
-		}
-	}
-	// A parameter that changes the preprocessing of a text column must
-	// have a text column to act on.
-	if s.Data.Text == "" {
-		for _, p := range s.Search.Space {
-			if paramByName(p.Name).text {
-				return s.fieldError("search.space."+p.Name, "applies to text data, but data.text names no text column")
 			}
 		}
 	}
