@@ -416,24 +416,46 @@ func (t *trainer[T]) validate() (loss, acc, f1 float64) {
 	return s/n + t.n.penalty(t.cfg.L1, t.cfg.L2), float64(c) / n, metrics.MacroF1(t.valY, t.valPred, t.n.sizes[len(t.n.sizes)-1])
 }
 
-// monitorValue returns the monitored value of s oriented so that lower is
-// better.
-func monitorValue(monitor string, s EpochStats) float64 {
-	switch monitor {
+// stopper is Keras' EarlyStopping rule: an epoch improves when its monitored
+// value beats the best so far by more than minDelta (NaN never improves);
+// after patience epochs in a row without improvement, training stops.
+type stopper struct {
+	monitor  string
+	minDelta float64
+	patience int
+	best     float64 // oriented so that lower is better
+	wait     int
+}
+
+func newStopper(c EarlyStoppingConfig) *stopper {
+	return &stopper{monitor: c.Monitor, minDelta: c.MinDelta, patience: c.Patience, best: math.Inf(1)}
+}
+
+// observe records one epoch and says whether it improved and whether
+// training should stop.
+func (s *stopper) observe(st EpochStats) (improved, stop bool) {
+	var v float64
+	switch s.monitor {
 	case MonitorValMacroF1:
-		return -s.ValMacroF1
+		v = -st.ValMacroF1
 	case MonitorValAcc:
-		return -s.ValAcc
+		v = -st.ValAcc
+	default:
+		v = st.ValLoss
 	}
-	return s.ValLoss
+	if v+s.minDelta < s.best {
+		s.best, s.wait = v, 0
+		return true, false
+	}
+	s.wait++
+	return false, s.wait >= s.patience
 }
 
 func fit[T kernel.Float](ctx context.Context, cfg Config, train, val data.Set, classes int, cw []float64,
 	seed uint64, onEpoch func(EpochStats) bool) (*net[T], *Result, error) {
 	t := newTrainer[T](cfg, train, val, classes, cw, seed)
-	es := cfg.EarlyStopping
+	es := newStopper(cfg.EarlyStopping)
 	res := &Result{History: make([]EpochStats, 0, min(cfg.Epochs, 1024))}
-	best, wait := math.Inf(1), 0
 	finish := func(reason string) {
 		res.StopReason = reason
 		if t.best != nil && res.BestEpoch > 0 && res.BestEpoch != res.EpochsRun {
@@ -461,20 +483,15 @@ func fit[T kernel.Float](ctx context.Context, cfg Config, train, val data.Set, c
 		res.History = append(res.History, st)
 		res.EpochsRun = epoch
 		stop := ""
-		if es.Monitor == MonitorNone {
+		if cfg.EarlyStopping.Monitor == MonitorNone {
 			res.BestEpoch = epoch
-		} else {
-			// As Keras: an improvement must beat the best by more than
-			// min_delta; NaN never improves.
-			if v := monitorValue(es.Monitor, st); v+es.MinDelta < best {
-				best, wait = v, 0
-				res.BestEpoch = epoch
-				if t.best != nil {
-					copy(t.best, t.n.params)
-				}
-			} else if wait++; wait >= es.Patience {
-				stop = StopPatience
+		} else if improved, patience := es.observe(st); improved {
+			res.BestEpoch = epoch
+			if t.best != nil {
+				copy(t.best, t.n.params)
 			}
+		} else if patience {
+			stop = StopPatience
 		}
 		if onEpoch != nil && onEpoch(st) {
 			stop = StopPruned

@@ -1,0 +1,181 @@
+package trainer
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/sweep-ml/sweep/trainer/data"
+)
+
+// TestSaveLoad round-trips fitted models of both precisions and checks that
+// the loaded model predicts bit-identical probabilities and the same loss.
+func TestSaveLoad(t *testing.T) {
+	t.Parallel()
+	dense := blobs(200, 6, 3, 1, 5)
+	sparse := sparseBlobs(200, 50, 3, 0.1, 6)
+	cases := []struct {
+		name string
+		cfg  Config
+		set  data.Set
+	}{
+		{"float32 relu", Config{Layers: []int{8, 4}, Dropout: 0.1, Epochs: 3}, dense},
+		{"float64 tanh l2", Config{Layers: []int{5}, Activation: ActivationTanh, L2: 0.01, Epochs: 3, Precision: PrecisionFloat64}, dense},
+		{"float32 no hidden sparse", Config{Layers: []int{}, Epochs: 3}, sparse},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			m, _, err := Fit(context.Background(), c.cfg, c.set, c.set, 3, 3, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := m.Save(&buf); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(buf.Bytes(), []byte(`{"format":"sweep-mlp","version":1,`)) {
+				t.Errorf("header: %.80s", buf.String())
+			}
+			got, err := Load(bytes.NewReader(buf.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Inputs() != m.Inputs() || got.Classes() != 3 || got.Config().Precision != m.Config().Precision {
+				t.Errorf("loaded shape %d→%d %s", got.Inputs(), got.Classes(), got.Config().Precision)
+			}
+			p1, err := m.PredictProba(c.set.X)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p2, err := got.PredictProba(c.set.X)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range p1 {
+				var s float64
+				for j := range p1[i] {
+					if math.Float64bits(p1[i][j]) != math.Float64bits(p2[i][j]) {
+						t.Fatalf("row %d class %d: %v before, %v after", i, j, p1[i][j], p2[i][j])
+					}
+					s += p1[i][j]
+				}
+				if math.Abs(s-1) > 1e-9 {
+					t.Fatalf("row %d: probabilities sum to %v", i, s)
+				}
+			}
+			l1, pr1, err := m.Evaluate(c.set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l2, pr2, _ := got.Evaluate(c.set)
+			pr, _ := got.Predict(c.set.X)
+			if l1 != l2 || !equalInts(pr1, pr2) || !equalInts(pr1, pr) {
+				t.Errorf("evaluate: loss %v vs %v, predictions differ %v", l1, l2, !equalInts(pr1, pr2))
+			}
+			// Saving the loaded model reproduces the file byte for byte.
+			var again bytes.Buffer
+			if err := got.Save(&again); err != nil || !bytes.Equal(buf.Bytes(), again.Bytes()) {
+				t.Errorf("re-saved file differs (%v)", err)
+			}
+		})
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func savedModel(t testing.TB) []byte {
+	t.Helper()
+	set := blobs(50, 4, 3, 1, 5)
+	m, _, err := Fit(context.Background(), Config{Layers: []int{3}, Epochs: 1}, set, set, 3, 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := m.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestLoadErrors checks that damaged files are rejected with a reason.
+func TestLoadErrors(t *testing.T) {
+	t.Parallel()
+	good := savedModel(t)
+	nl := bytes.IndexByte(good, '\n')
+	head, body := string(good[:nl]), good[nl+1:]
+	cases := []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"empty", nil, "unexpected end of file before newline"},
+		{"not json", []byte("hello\n"), "header: invalid character"},
+		{"other format", []byte(strings.Replace(head, "sweep-mlp", "keras", 1) + "\n" + string(body)), `format: want "sweep-mlp", got "keras"`},
+		{"newer version", []byte(strings.Replace(head, `"version":1`, `"version":2`, 1) + "\n" + string(body)), "version: this build reads version 1, got 2"},
+		{"param count", []byte(strings.Replace(head, `"params":27`, `"params":26`, 1) + "\n" + string(body)), "params: sizes [4 3 3] need 27, got 26"},
+		{"truncated", good[:len(good)-3], "parameters: read 0 of 27 values: unexpected EOF"},
+		{"trailing data", append(append([]byte{}, good...), 0), "data follows the parameters"},
+		{"nan weight", append([]byte(head+"\n"), bytes.Repeat([]byte{0, 0, 0xc0, 0x7f}, 27)...), "value 0 is not finite"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load(bytes.NewReader(c.file))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Load: %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestPredictErrors checks that a matrix of the wrong width is an error.
+func TestPredictErrors(t *testing.T) {
+	t.Parallel()
+	m, err := Load(bytes.NewReader(savedModel(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Predict(data.Matrix{Rows: 1, Cols: 5, Dense: make([]float64, 5)}); err == nil ||
+		!strings.Contains(err.Error(), "x: has 5 columns, want 4") {
+		t.Errorf("Predict: %v", err)
+	}
+	if _, _, err := m.Evaluate(data.Set{X: data.Matrix{Rows: 1, Cols: 4, Dense: make([]float64, 4)}, Y: []int{7}}); err == nil ||
+		!strings.Contains(err.Error(), "y[0]: label 7 outside [0, 3)") {
+		t.Errorf("Evaluate: %v", err)
+	}
+}
+
+// FuzzLoad checks that Load never panics and that whatever it accepts saves
+// back to the same bytes.
+func FuzzLoad(f *testing.F) {
+	good := savedModel(f)
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	f.Add([]byte(`{"format":"sweep-mlp","version":1,"precision":"float64","sizes":[1000000,1000000,2],"activation":"relu","params":1000001000002}` + "\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := Load(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		if err := m.Save(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(&buf); err != nil {
+			t.Fatalf("saved model does not load: %v", err)
+		}
+	})
+}
