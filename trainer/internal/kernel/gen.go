@@ -167,6 +167,14 @@ func gemmKernel(w *bytes.Buffer, x isa, name string, mr, nv int) {
 		}
 	}
 	for r := 0; r < mr; r++ {
+		if x.reg == "Z" {
+			// Embedded broadcasts: Zen 4 runs a separate VBROADCASTSS on
+			// a vector pipe, which would take turns from the FMAs.
+			for j := 0; j < nv; j++ {
+				p("VFMADD231PS.BCST %s, %s, %s", aAddr(r), bReg(j), acc(r, j))
+			}
+			continue
+		}
 		p("VBROADCASTSS %s, %s", aAddr(r), bcast(r))
 		for j := 0; j < nv; j++ {
 			p("VFMADD231PS %s, %s, %s", bReg(j), bcast(r), acc(r, j))
