@@ -37,60 +37,71 @@ func gemm32(transA, transB bool, m, n, k int, a []float32, lda int, b []float32,
 // gemmAsm is gemm32 with the AVX-512 kernels or, when avx512 is false, the
 // AVX2 ones.
 func gemmAsm(avx512, transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	vlen, maxNV := 8, 2
-	if avx512 {
-		vlen, maxNV = 16, 4
+	if transB {
+		gemmAsmPacked(avx512, transA, m, n, k, a, lda, b, ldb, beta, c, ldc)
+		return
 	}
-	// A direct call, not a func value, keeps buf on the stack.
-	tile := func(mr, nv, k int, a *float32, rs, ps uintptr, b *float32, ldb uintptr, c *float32, ldc uintptr, beta float32, rem uint32) {
-		if avx512 {
-			gemmTileAVX512(mr, nv, k, a, rs, ps, b, ldb, c, ldc, beta, rem)
-		} else {
-			gemmTileAVX2(mr, nv, k, a, rs, ps, b, ldb, c, ldc, beta, rem)
-		}
+	vlen, width := panelWidth(avx512)
+	for j0 := 0; j0 < n; j0 += width {
+		nc := min(width, n-j0)
+		sweepRows(avx512, transA, m, nc, vlen, k, a, lda, &b[j0], ldb, beta, c[j0:], ldc)
 	}
-	const f = 4 // bytes per float32
-	width := vlen * maxNV
-	rs, ps := uintptr(lda*f), uintptr(f)
-	if transA {
-		rs, ps = f, uintptr(lda*f)
-	}
-	// aRow returns op(a)[i, p0].
-	aRow := func(i, p0 int) *float32 {
-		if transA {
-			return &a[p0*lda+i]
-		}
-		return &a[i*lda+p0]
-	}
+}
+
+// gemmAsmPacked is gemmAsm for a transposed b: each panel of op(b) is
+// copied, packDepth rows at a time, into a stack buffer in row-major order
+// and swept from there. Only this path pays for zeroing the buffer.
+func gemmAsmPacked(avx512, transA bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	vlen, width := panelWidth(avx512)
 	var buf [packDepth * 64]float32
 	for j0 := 0; j0 < n; j0 += width {
 		nc := min(width, n-j0)
-		nv := (nc + vlen - 1) / vlen
-		rem := uint32(nc - (nv-1)*vlen)
-		if !transB {
-			for i0 := 0; i0 < m; i0 += tileRows {
-				mr := min(tileRows, m-i0)
-				tile(mr, nv, k, aRow(i0, 0), rs, ps, &b[j0], uintptr(ldb*f), &c[i0*ldc+j0], uintptr(ldc*f), beta, rem)
-			}
-			continue
-		}
 		for p0 := 0; p0 < k; p0 += packDepth {
 			kc := min(packDepth, k-p0)
-			// buf[p*width+j] = op(b)[p0+p, j0+j] = b[(j0+j)*ldb + p0+p].
-			for j := 0; j < nc; j++ {
-				row := b[(j0+j)*ldb+p0:][:kc]
-				for p, x := range row {
-					buf[p*width+j] = x
-				}
-			}
+			packT(buf[:kc*width], width, b[j0*ldb+p0:], ldb, nc, kc)
 			bp := beta
 			if p0 > 0 {
 				bp = 1
 			}
-			for i0 := 0; i0 < m; i0 += tileRows {
-				mr := min(tileRows, m-i0)
-				tile(mr, nv, kc, aRow(i0, p0), rs, ps, &buf[0], uintptr(width*f), &c[i0*ldc+j0], uintptr(ldc*f), bp, rem)
+			ap := a[p0:]
+			if transA {
+				ap = a[p0*lda:]
 			}
+			sweepRows(avx512, transA, m, nc, vlen, kc, ap, lda, &buf[0], width, bp, c[j0:], ldc)
+		}
+	}
+}
+
+// panelWidth returns the float32 lanes per vector and the columns of c in
+// one panel (the widest tile).
+func panelWidth(avx512 bool) (vlen, width int) {
+	if avx512 {
+		return 16, 16 * 4
+	}
+	return 8, 8 * 2
+}
+
+// sweepRows updates the m×nc panel c (leading dimension ldc) with
+// op(a)·b over k, where a starts at op(a)[0, 0] and b points at the first
+// row of a k×nc panel, in tiles of up to tileRows rows.
+func sweepRows(avx512, transA bool, m, nc, vlen, k int, a []float32, lda int, b *float32, ldb int, beta float32, c []float32, ldc int) {
+	const f = 4 // bytes per float32
+	nv := (nc + vlen - 1) / vlen
+	rem := uint32(nc - (nv-1)*vlen)
+	rs, ps := uintptr(lda*f), uintptr(f)
+	if transA {
+		rs, ps = f, uintptr(lda*f)
+	}
+	for i0 := 0; i0 < m; i0 += tileRows {
+		mr := min(tileRows, m-i0)
+		ai := i0 * lda
+		if transA {
+			ai = i0
+		}
+		if avx512 {
+			gemmTileAVX512(mr, nv, k, &a[ai], rs, ps, b, uintptr(ldb*f), &c[i0*ldc], uintptr(ldc*f), beta, rem)
+		} else {
+			gemmTileAVX2(mr, nv, k, &a[ai], rs, ps, b, uintptr(ldb*f), &c[i0*ldc], uintptr(ldc*f), beta, rem)
 		}
 	}
 }
@@ -143,4 +154,31 @@ func chunkMask(cols int) uint64 {
 		return ^uint64(0)
 	}
 	return 1<<uint(cols) - 1
+}
+
+// packT copies the kc×nc transpose of b (nc rows of kc elements, leading
+// dimension ldb) into buf with leading dimension width:
+// buf[p*width+j] = b[j*ldb+p]. Four rows of b at a time fill four adjacent
+// elements of each row of buf.
+func packT(buf []float32, width int, b []float32, ldb, nc, kc int) {
+	j := 0
+	for ; j+4 <= nc; j += 4 {
+		r0 := b[j*ldb:][:kc]
+		r1 := b[(j+1)*ldb:][:kc]
+		r2 := b[(j+2)*ldb:][:kc]
+		r3 := b[(j+3)*ldb:][:kc]
+		o := j
+		for p, x := range r0 {
+			d := buf[o : o+4 : o+4]
+			d[0], d[1], d[2], d[3] = x, r1[p], r2[p], r3[p]
+			o += width
+		}
+	}
+	for ; j < nc; j++ {
+		o := j
+		for _, x := range b[j*ldb:][:kc] {
+			buf[o] = x
+			o += width
+		}
+	}
 }
