@@ -1,0 +1,256 @@
+// Package sweepcli is the sweep command line: run a study from a spec file,
+// query its leaderboard, show, reproduce and apply a recorded trial, list
+// and export studies. cmd/sweep is a few lines over Main; everything the
+// process gives (arguments, writers, environment, signals, terminal) comes in
+// through Env, so the commands are testable in-process.
+package sweepcli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Exit codes of Main.
+const (
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+)
+
+// DefaultDB is the store used without --db or SWEEP_DB: a SQLite file in
+// the working directory.
+const DefaultDB = "./sweep.db"
+
+// Env is what the process gives the command line.
+type Env struct {
+	Stdout, Stderr io.Writer
+	// DB is the value of SWEEP_DB ("" when unset); --db overrides it.
+	DB string
+	// Terminal reports whether Stdout is a terminal: progress is then a
+	// redrawn bar instead of timestamped lines.
+	Terminal bool
+	// Signals delivers interrupt requests (SIGINT, SIGTERM): the first
+	// stops scheduling new trials, the second cancels running ones. Nil:
+	// none.
+	Signals <-chan os.Signal
+	// Now is the clock for timestamps and ETA [time.Now].
+	Now func() time.Time
+	// Width is the terminal width for the progress bar [80].
+	Width int
+}
+
+func (e Env) withDefaults() Env {
+	if e.Stdout == nil {
+		e.Stdout = io.Discard
+	}
+	if e.Stderr == nil {
+		e.Stderr = io.Discard
+	}
+	if e.Now == nil {
+		e.Now = time.Now
+	}
+	if e.Width <= 0 {
+		e.Width = 80
+	}
+	return e
+}
+
+// usageError is a command-line mistake: exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// Main runs the command line args (args[0] is the program name) and returns
+// the exit code: 0 on success, 1 on failure, 2 on a usage error. Errors are
+// printed to env.Stderr as one line.
+func Main(ctx context.Context, args []string, env Env) int {
+	env = env.withDefaults()
+	app := NewApp(env)
+	err := app.RunContext(ctx, ReorderArgs(app, args))
+	if err == nil {
+		return ExitOK
+	}
+	msg := strings.TrimSpace(err.Error())
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	fmt.Fprintf(env.Stderr, "sweep: %s\n", msg)
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(env.Stderr, "Run 'sweep --help' for usage.\n")
+		return ExitUsage
+	}
+	var ec cli.ExitCoder
+	if errors.As(err, &ec) && ec.ExitCode() != 0 {
+		return ec.ExitCode()
+	}
+	return ExitFailure
+}
+
+// NewApp builds the urfave/cli application writing to env's writers.
+func NewApp(env Env) *cli.App {
+	env = env.withDefaults()
+	c := &commands{env: env}
+	onUsage := func(_ *cli.Context, err error, _ bool) error { return usagef("%v", err) }
+	cmds := []*cli.Command{
+		c.runCommand(),
+		c.leaderboardCommand(),
+		c.showCommand(),
+		c.reproduceCommand(),
+		c.predictCommand(),
+		c.studiesCommand(),
+		c.exportCommand(),
+	}
+	for _, cmd := range cmds {
+		cmd.OnUsageError = onUsage
+	}
+	return &cli.App{
+		Name:  "sweep",
+		Usage: "hyperparameter sweeps and experiment tracking for MLP classifiers",
+		Description: "sweep runs a search over an MLP's hyperparameters described by a YAML spec,\n" +
+			"records every trial in SQLite or PostgreSQL, and reproduces any trial by its ID.\n" +
+			"The store is --db, else $SWEEP_DB, else " + DefaultDB + " (postgres:// URLs use PostgreSQL).\n" +
+			"Flags may come before or after arguments.",
+		Writer:          env.Stdout,
+		ErrWriter:       env.Stderr,
+		HideHelpCommand: true,
+		Commands:        cmds,
+		OnUsageError:    onUsage,
+		// Errors are printed once, by Main; never exit from inside.
+		ExitErrHandler: func(*cli.Context, error) {},
+		CommandNotFound: func(ctx *cli.Context, name string) {
+			// Reported by the Action below, which runs for an unknown
+			// command name.
+		},
+		Action: func(ctx *cli.Context) error {
+			if ctx.NArg() > 0 {
+				return usagef("unknown command %q", ctx.Args().First())
+			}
+			return cli.ShowAppHelp(ctx)
+		},
+	}
+}
+
+// commands holds what every command shares.
+type commands struct {
+	env Env
+}
+
+// dbFlag is the --db flag every store-using command has.
+func dbFlag() cli.Flag {
+	return &cli.StringFlag{Name: "db", Usage: "store `DSN`: a SQLite file path or postgres://user:pass@host/db (default $SWEEP_DB, else " + DefaultDB + ")"}
+}
+
+// dsn returns the store DSN: --db, SWEEP_DB, or the default file.
+func (c *commands) dsn(ctx *cli.Context) string {
+	if v := ctx.String("db"); v != "" {
+		return v
+	}
+	if c.env.DB != "" {
+		return c.env.DB
+	}
+	return DefaultDB
+}
+
+// ReorderArgs moves every flag of the command line before the positional
+// arguments of its command, so that "sweep run spec.yaml --parallel 4"
+// parses like "sweep run --parallel 4 spec.yaml" (urfave/cli v2 stops
+// parsing flags at the first positional argument). It knows which flags
+// take a value from the command's flag definitions; everything after "--"
+// stays positional.
+func ReorderArgs(app *cli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	out := []string{args[0]}
+	rest := args[1:]
+	// Global flags (help, version) come first, up to the command name.
+	i := 0
+	for i < len(rest) && strings.HasPrefix(rest[i], "-") {
+		out = append(out, rest[i])
+		i++
+	}
+	if i == len(rest) {
+		return out
+	}
+	var cmd *cli.Command
+	for _, c := range app.Commands {
+		if c.HasName(rest[i]) {
+			cmd = c
+		}
+	}
+	out = append(out, rest[i])
+	rest = rest[i+1:]
+	if cmd == nil {
+		return append(out, rest...)
+	}
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			takesValue[n] = !isBool
+		}
+	}
+	var flags, positional []string
+	for j := 0; j < len(rest); j++ {
+		a := rest[j]
+		switch {
+		case a == "--":
+			positional = append(positional, rest[j+1:]...)
+			j = len(rest)
+		case len(a) > 1 && strings.HasPrefix(a, "-"):
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if strings.Contains(name, "=") {
+				continue
+			}
+			if takesValue[name] && j+1 < len(rest) {
+				flags = append(flags, rest[j+1])
+				j++
+			}
+		default:
+			positional = append(positional, a)
+		}
+	}
+	out = append(out, flags...)
+	if len(positional) > 0 {
+		out = append(out, "--")
+		out = append(out, positional...)
+	}
+	return out
+}
+
+// oneArg returns the single positional argument a command takes.
+func oneArg(ctx *cli.Context, what string) (string, error) {
+	switch ctx.NArg() {
+	case 0:
+		return "", usagef("%s: missing %s", ctx.Command.Name, what)
+	case 1:
+		return ctx.Args().First(), nil
+	}
+	return "", usagef("%s: takes one %s, got %d arguments: %s", ctx.Command.Name, what, ctx.NArg(), strings.Join(ctx.Args().Slice(), " "))
+}
+
+// trialID parses a trial ID argument.
+func trialID(ctx *cli.Context) (int64, error) {
+	s, err := oneArg(ctx, "trial ID")
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	if _, err := fmt.Sscan(s, &id); err != nil || id <= 0 || fmt.Sprint(id) != s {
+		return 0, usagef("%s: trial ID must be a positive integer, got %q", ctx.Command.Name, s)
+	}
+	return id, nil
+}

@@ -1,0 +1,195 @@
+package sweepcli
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sweep-ml/sweep/search"
+)
+
+// progress draws a sweep's progress from the driver's events: on a terminal
+// a bar redrawn in place (done/total, ETA, best so far, one line per
+// running trial with its epoch) above which finished trials scroll; else
+// one timestamped line per finished trial. The driver never calls event
+// concurrently.
+type progress struct {
+	w         io.Writer
+	env       Env
+	total     int
+	dir       search.Direction
+	objective string
+	epochs    int
+
+	start    time.Time
+	done     int
+	best     float64
+	bestID   int64
+	running  map[int64]*runningTrial
+	drawn    int // lines of the live block on screen
+	lastDraw time.Time
+}
+
+type runningTrial struct {
+	id     int64
+	number int
+	epoch  int
+	value  float64
+}
+
+// redrawEvery throttles epoch redraws; finished trials always redraw.
+const redrawEvery = 100 * time.Millisecond
+
+func newProgress(w io.Writer, env Env, total int, dir search.Direction, objective string) *progress {
+	return &progress{w: w, env: env, total: total, dir: dir, objective: objective,
+		start: env.Now(), best: math.NaN(), running: map[int64]*runningTrial{}}
+}
+
+func (p *progress) event(ev search.Event) {
+	switch ev.Kind {
+	case search.EventTrialStarted:
+		p.running[ev.Trial.ID] = &runningTrial{id: ev.Trial.ID, number: ev.Trial.Number, value: math.NaN()}
+		if p.env.Terminal {
+			p.redraw(false)
+		}
+	case search.EventEpoch:
+		if r := p.running[ev.Trial.ID]; r != nil {
+			r.epoch, r.value = ev.Epoch, ev.Value
+		}
+		if p.env.Terminal {
+			p.redraw(true)
+		}
+	case search.EventTrialFinished:
+		delete(p.running, ev.Trial.ID)
+		t := ev.Trial
+		if t.Status != search.StatusInterrupted {
+			p.done++
+		}
+		if t.Status == search.StatusComplete && t.Result != nil && p.dir.Better(t.Result.Value, p.best) {
+			p.best, p.bestID = t.Result.Value, t.ID
+		}
+		p.clear()
+		fmt.Fprintln(p.w, p.finishedLine(ev))
+		if p.env.Terminal {
+			p.redraw(false)
+		}
+	case search.EventStopping:
+		p.clear()
+		fmt.Fprintf(p.w, "%sstopping (%s): %d trials still running\n", p.stamp(ev.Time), ev.Reason, ev.Running)
+		if p.env.Terminal {
+			p.redraw(false)
+		}
+	}
+}
+
+// stamp is the timestamp prefix of plain lines.
+func (p *progress) stamp(t time.Time) string {
+	if p.env.Terminal {
+		return ""
+	}
+	if t.IsZero() {
+		t = p.env.Now()
+	}
+	return t.UTC().Format(time.RFC3339) + " "
+}
+
+func (p *progress) finishedLine(ev search.Event) string {
+	t := ev.Trial
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%strial %d (ID %d) %s", p.stamp(ev.Time), t.Number, t.ID, t.Status)
+	if r := t.Result; r != nil && t.Status == search.StatusComplete {
+		fmt.Fprintf(&sb, " %s=%s test_macro_f1=%s epochs=%d", p.objective, fmtMetric(r.Value), fmtMetric(valueOr(r.Values, "test_macro_f1")), r.EpochsRun)
+	} else if r != nil && t.Status == search.StatusPruned {
+		fmt.Fprintf(&sb, " at epoch %d", r.EpochsRun)
+	}
+	if t.Error != "" && t.Status != search.StatusPruned {
+		msg := t.Error
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			msg = msg[:i]
+		}
+		fmt.Fprintf(&sb, ": %s", msg)
+	}
+	fmt.Fprintf(&sb, " [%d/%d", p.done, p.total)
+	if !math.IsNaN(p.best) {
+		fmt.Fprintf(&sb, ", best %s (ID %d)", fmtMetric(p.best), p.bestID)
+	}
+	sb.WriteString("] ")
+	sb.WriteString(t.Params.String())
+	return sb.String()
+}
+
+// clear erases the live block from the terminal.
+func (p *progress) clear() {
+	if p.drawn > 0 {
+		fmt.Fprintf(p.w, "\x1b[%dA\x1b[J", p.drawn)
+		p.drawn = 0
+	}
+}
+
+// redraw draws the live block; throttled redraws skip when the last one
+// was recent.
+func (p *progress) redraw(throttled bool) {
+	now := p.env.Now()
+	if throttled && now.Sub(p.lastDraw) < redrawEvery {
+		return
+	}
+	p.lastDraw = now
+	p.clear()
+	var lines []string
+	width := 30
+	filled := 0
+	if p.total > 0 {
+		filled = min(width, width*p.done/p.total)
+	}
+	bar := fmt.Sprintf("[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat(".", width-filled), p.done, p.total)
+	elapsed := now.Sub(p.start)
+	if p.done > 0 && p.done < p.total {
+		eta := time.Duration(float64(elapsed) / float64(p.done) * float64(p.total-p.done))
+		bar += fmt.Sprintf("  ETA %s", eta.Round(time.Second))
+	}
+	bar += fmt.Sprintf("  elapsed %s", elapsed.Round(time.Second))
+	if !math.IsNaN(p.best) {
+		bar += fmt.Sprintf("  best %s %s (ID %d)", p.objective, fmtMetric(p.best), p.bestID)
+	}
+	lines = append(lines, bar)
+	ids := make([]int64, 0, len(p.running))
+	for id := range p.running {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		r := p.running[id]
+		l := fmt.Sprintf("  trial %d (ID %d)  epoch %d", r.number, r.id, r.epoch)
+		if !math.IsNaN(r.value) {
+			l += fmt.Sprintf("  %s %s", p.objective, fmtMetric(r.value))
+		}
+		lines = append(lines, l)
+	}
+	for _, l := range lines {
+		if len(l) > p.env.Width-1 {
+			l = l[:p.env.Width-1]
+		}
+		fmt.Fprintln(p.w, l)
+	}
+	p.drawn = len(lines)
+}
+
+// finish erases the live block at the end of the sweep.
+func (p *progress) finish() { p.clear() }
+
+// table writes aligned columns.
+type table struct{ tw *tabwriter.Writer }
+
+func newTable(w io.Writer, header ...string) *table {
+	t := &table{tw: tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)}
+	t.row(header...)
+	return t
+}
+
+func (t *table) row(cells ...string) { fmt.Fprintln(t.tw, strings.Join(cells, "\t")) }
+
+func (t *table) flush() { t.tw.Flush() }

@@ -1,0 +1,323 @@
+package sweepcli
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sweep-ml/sweep/search"
+	"github.com/sweep-ml/sweep/tracker"
+)
+
+func (c *commands) leaderboardCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "leaderboard",
+		Usage: "rank trials by a metric",
+		Flags: []cli.Flag{
+			dbFlag(),
+			&cli.StringFlag{Name: "study", Usage: "study `NAME` (default: all studies)"},
+			&cli.IntFlag{Name: "n", Value: 10, Usage: "number of trials shown"},
+			&cli.StringFlag{Name: "by", Value: "value", Usage: "`METRIC` to rank by: value (the study objective), " + strings.Join(tracker.MetricNames(), ", ")},
+			&cli.StringSliceFlag{Name: "where", Usage: "keep trials whose parameter equals a value, `PARAM=VALUE` (repeatable)"},
+			&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table, csv or json"},
+		},
+		Action: c.leaderboard,
+	}
+}
+
+// parseWhere parses "name=value"; the value reads as a bool, an int, a
+// float or else a string.
+func parseWhere(s string) (tracker.ParamFilter, error) {
+	name, val, ok := strings.Cut(s, "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" {
+		return tracker.ParamFilter{}, usagef("leaderboard: --where wants PARAM=VALUE, got %q", s)
+	}
+	val = strings.TrimSpace(val)
+	var v search.Value
+	if b, err := strconv.ParseBool(val); err == nil && (val == "true" || val == "false") {
+		v = search.Bool(b)
+	} else if i, err := strconv.ParseInt(val, 10, 64); err == nil {
+		v = search.Int(i)
+	} else if f, err := strconv.ParseFloat(val, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		v = search.Float(f)
+	} else {
+		v = search.String(val)
+	}
+	return tracker.ParamFilter{Name: name, Value: v}, nil
+}
+
+func (c *commands) leaderboard(ctx *cli.Context) error {
+	if ctx.NArg() > 0 {
+		return usagef("leaderboard: takes no arguments, got %q (use --study NAME)", ctx.Args().First())
+	}
+	format := ctx.String("format")
+	if format != "table" && format != "csv" && format != "json" {
+		return usagef("leaderboard: --format must be table, csv or json, got %q", format)
+	}
+	if n := ctx.Int("n"); n < 1 || n > tracker.MaxLimit {
+		return usagef("leaderboard: -n must be between 1 and %d, got %d", tracker.MaxLimit, n)
+	}
+	q := tracker.LeaderboardQuery{Study: ctx.String("study"), Metric: ctx.String("by"), Limit: ctx.Int("n")}
+	for _, w := range ctx.StringSlice("where") {
+		f, err := parseWhere(w)
+		if err != nil {
+			return err
+		}
+		q.Where = append(q.Where, f)
+	}
+	st, err := openStore(ctx.Context, c.dsn(ctx))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	entries, err := st.Leaderboard(ctx.Context, q)
+	if err != nil {
+		return err
+	}
+	out := c.env.Stdout
+	metric := q.Metric
+	switch format {
+	case "json":
+		type jsonEntry struct {
+			TrialID int64                    `json:"trial_id"`
+			Study   string                   `json:"study"`
+			Number  int                      `json:"number"`
+			Status  string                   `json:"status"`
+			Metric  string                   `json:"metric"`
+			Value   tracker.Float            `json:"value"`
+			Metrics map[string]tracker.Float `json:"metrics"`
+			Params  search.Params            `json:"params"`
+		}
+		list := make([]jsonEntry, 0, len(entries))
+		for _, e := range entries {
+			m := map[string]tracker.Float{}
+			for k, v := range e.Metrics {
+				m[k] = tracker.Float(v)
+			}
+			list = append(list, jsonEntry{e.TrialID, e.Study, e.Number, e.Status.String(), metric, tracker.Float(e.Value), m, e.Params})
+		}
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(list)
+	case "csv":
+		cw := csv.NewWriter(out)
+		cols := tracker.MetricNames()
+		cw.Write(append([]string{"trial_id", "study", "number", "status", metric}, append(cols, "params")...))
+		for _, e := range entries {
+			rec := []string{fmt.Sprint(e.TrialID), e.Study, fmt.Sprint(e.Number), e.Status.String(), fmtFloat(e.Value)}
+			for _, m := range cols {
+				rec = append(rec, fmtFloat(valueOr(e.Metrics, m)))
+			}
+			cw.Write(append(rec, e.Params.String()))
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	if len(entries) == 0 {
+		fmt.Fprintln(out, "no complete trials")
+		return nil
+	}
+	tw := newTable(out, "ID", "study", "#", metric, "val_macro_f1", "test_macro_f1", "test_accuracy", "params")
+	for _, e := range entries {
+		tw.row(fmt.Sprint(e.TrialID), e.Study, fmt.Sprint(e.Number), fmtMetric(e.Value),
+			fmtMetric(valueOr(e.Metrics, "val_macro_f1")), fmtMetric(valueOr(e.Metrics, "test_macro_f1")),
+			fmtMetric(valueOr(e.Metrics, "test_accuracy")), e.Params.String())
+	}
+	tw.flush()
+	return nil
+}
+
+func fmtFloat(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+func (c *commands) studiesCommand() *cli.Command {
+	return &cli.Command{
+		Name:   "studies",
+		Usage:  "list studies with their trial counts and best value",
+		Flags:  []cli.Flag{dbFlag()},
+		Action: c.studies,
+	}
+}
+
+func (c *commands) studies(ctx *cli.Context) error {
+	if ctx.NArg() > 0 {
+		return usagef("studies: takes no arguments")
+	}
+	st, err := openStore(ctx.Context, c.dsn(ctx))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := st.Studies(ctx.Context)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(c.env.Stdout, "no studies")
+		return nil
+	}
+	tw := newTable(c.env.Stdout, "study", "trials", "complete", "pruned", "failed", "objective", "best", "best ID", "created")
+	for _, s := range list {
+		best := "-"
+		if s.BestTrialID != 0 {
+			best = fmt.Sprint(s.BestTrialID)
+		}
+		tw.row(s.Study.Name, fmt.Sprint(s.Trials), fmt.Sprint(s.Counts[search.StatusComplete]), fmt.Sprint(s.Counts[search.StatusPruned]),
+			fmt.Sprint(s.Counts[search.StatusFailed]), s.Study.Objective+" ("+s.Study.Direction.String()+")", fmtMetric(s.Best), best,
+			s.Study.CreatedAt.UTC().Format(time.DateTime))
+	}
+	tw.flush()
+	return nil
+}
+
+func (c *commands) exportCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "export",
+		Usage:     "write every trial of a study as CSV or JSON",
+		ArgsUsage: "STUDY",
+		Flags: []cli.Flag{
+			dbFlag(),
+			&cli.StringFlag{Name: "format", Value: "csv", Usage: "`FORMAT`: csv or json"},
+		},
+		Action: c.export,
+	}
+}
+
+func (c *commands) export(ctx *cli.Context) error {
+	name, err := oneArg(ctx, "study name")
+	if err != nil {
+		return err
+	}
+	f, err := tracker.ParseFormat(ctx.String("format"))
+	if err != nil {
+		return usagef("export: --format: %v", err)
+	}
+	st, err := openStore(ctx.Context, c.dsn(ctx))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return st.Export(ctx.Context, name, f, c.env.Stdout)
+}
+
+func (c *commands) showCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "show",
+		Usage:     "show a trial: config, seed, code version, data, history, classification report, confusion matrix",
+		ArgsUsage: "ID",
+		Flags:     []cli.Flag{dbFlag()},
+		Action:    c.show,
+	}
+}
+
+func (c *commands) show(ctx *cli.Context) error {
+	id, err := trialID(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx.Context, c.dsn(ctx))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d, err := st.Trial(ctx.Context, id)
+	if err != nil {
+		return fmt.Errorf("trial %d: %w", id, err)
+	}
+	writeTrial(c.env.Stdout, d)
+	return nil
+}
+
+// writeTrial prints everything recorded about a trial.
+func writeTrial(w io.Writer, d tracker.TrialDetail) {
+	t, s := d.Trial, d.Study
+	fmt.Fprintf(w, "trial %d: study %s, number %d, %s (attempt %d)\n", t.ID, s.Name, t.Number, t.Status, t.Attempt)
+	fmt.Fprintf(w, "params     %s\n", t.Params)
+	fmt.Fprintf(w, "seed       %d (study seed %d)\n", t.Seed, s.Seed)
+	fmt.Fprintf(w, "dataset    %s\n", s.DatasetFingerprint)
+	if !t.StartedAt.IsZero() {
+		fmt.Fprintf(w, "ran        %s on %s", t.StartedAt.UTC().Format(time.RFC3339), t.Host)
+		if !t.FinishedAt.IsZero() {
+			fmt.Fprintf(w, ", %s", t.FinishedAt.Sub(t.StartedAt).Round(time.Millisecond))
+		}
+		fmt.Fprintln(w)
+	}
+	if t.Error != "" {
+		fmt.Fprintf(w, "error      %s\n", t.Error)
+	}
+	r := t.Result
+	if r == nil {
+		return
+	}
+	code := r.Code
+	rev := code.Revision
+	if rev == "" {
+		rev = "(no VCS revision)"
+	}
+	if code.Dirty {
+		rev += " (modified)"
+	}
+	fmt.Fprintf(w, "code       %s %s, %s %s\n", code.Module, rev, code.GoVersion, code.Platform)
+	fmt.Fprintf(w, "pipeline   %s\n", r.PipelineFingerprint)
+	fmt.Fprintf(w, "objective  %s = %s\n", s.Objective, fmtMetric(r.Value))
+	fmt.Fprintf(w, "training   %d epochs, best epoch %d, stopped: %s\n", r.EpochsRun, r.BestEpoch, r.StopReason)
+
+	fmt.Fprintln(w, "\nmetrics")
+	tw := newTable(w, "", "loss", "accuracy", "balanced_accuracy", "macro_f1", "weighted_f1")
+	for _, split := range []string{"val", "test"} {
+		tw.row(split, fmtMetric(valueOr(r.Values, split+"_loss")), fmtMetric(valueOr(r.Values, split+"_accuracy")),
+			fmtMetric(valueOr(r.Values, split+"_balanced_accuracy")), fmtMetric(valueOr(r.Values, split+"_macro_f1")),
+			fmtMetric(valueOr(r.Values, split+"_weighted_f1")))
+	}
+	tw.flush()
+
+	if len(r.History) > 0 {
+		fmt.Fprintln(w, "\nhistory")
+		tw := newTable(w, "epoch", "train_loss", "train_acc", "val_loss", "val_acc", "val_macro_f1", "seconds")
+		for _, e := range r.History {
+			mark := ""
+			if e.Epoch == r.BestEpoch {
+				mark = " *"
+			}
+			tw.row(fmt.Sprint(e.Epoch)+mark, fmtMetric(e.TrainLoss), fmtMetric(e.TrainAcc), fmtMetric(e.ValLoss),
+				fmtMetric(e.ValAcc), fmtMetric(e.ValMacroF1), fmt.Sprintf("%.3f", e.Seconds))
+		}
+		tw.flush()
+	}
+	for _, ev := range r.Evaluations {
+		fmt.Fprintf(w, "\nclassification report (%s)\n", ev.Split)
+		tw := newTable(w, "class", "precision", "recall", "f1", "support")
+		for _, c := range ev.Classes {
+			tw.row(c.Label, fmtMetric(c.Precision), fmtMetric(c.Recall), fmtMetric(c.F1), fmt.Sprint(c.Support))
+		}
+		tw.flush()
+		if len(ev.Confusion) > 0 {
+			fmt.Fprintf(w, "\nconfusion matrix (%s; rows true, columns predicted)\n", ev.Split)
+			tw := newTable(w, append([]string{""}, ev.Labels...)...)
+			for i, row := range ev.Confusion {
+				label := fmt.Sprint(i)
+				if i < len(ev.Labels) {
+					label = ev.Labels[i]
+				}
+				cells := []string{label}
+				for _, n := range row {
+					cells = append(cells, fmt.Sprint(n))
+				}
+				tw.row(cells...)
+			}
+			tw.flush()
+		}
+	}
+}

@@ -1,0 +1,127 @@
+package sweepcli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sweep-ml/sweep/experiments"
+)
+
+func dataDirFlag() cli.Flag {
+	return &cli.StringFlag{Name: "data-dir", Usage: "`DIR` the spec's data path is relative to (default: the spec's directory when the study ran)"}
+}
+
+func (c *commands) reproduceCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "reproduce",
+		Usage:     "retrain a trial from its record and compare every metric; exit 1 on a mismatch",
+		ArgsUsage: "ID",
+		Flags:     []cli.Flag{dbFlag(), dataDirFlag()},
+		Action:    c.reproduce,
+	}
+}
+
+func (c *commands) reproduce(ctx *cli.Context) error {
+	id, err := trialID(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx.Context, c.dsn(ctx))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := experiments.Reproduce(ctx.Context, st, id, experiments.ReproduceOptions{DataDir: ctx.String("data-dir")})
+	if err != nil {
+		return err
+	}
+	out := c.env.Stdout
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(c.env.Stderr, "sweep: warning: %s\n", w)
+	}
+	r := rep.Result
+	fmt.Fprintf(out, "trial %d (study %s, number %d): retrained %d epochs, %s = %s\n",
+		rep.Trial.ID, rep.Study.Name, rep.Trial.Number, r.EpochsRun, rep.Study.Objective, fmtMetric(r.Value))
+	if rep.Match() {
+		fmt.Fprintf(out, "match: every recorded metric, %d history rows and every per-class row reproduced bit for bit\n", len(r.History))
+		return nil
+	}
+	fmt.Fprintf(out, "MISMATCH: %d differences\n", len(rep.Diffs))
+	for _, d := range rep.Diffs {
+		fmt.Fprintf(out, "  %s\n", d)
+	}
+	return cli.Exit(fmt.Sprintf("trial %d did not reproduce (%d differences)", id, len(rep.Diffs)), ExitFailure)
+}
+
+func (c *commands) predictCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "predict",
+		Usage:     "apply a trial's pipeline and model to new rows (CSV out: line, [label], predicted, p_CLASS...)",
+		ArgsUsage: "ID",
+		Description: "The model is rebuilt deterministically from the record: the trial is retrained and\n" +
+			"must reproduce its recorded metrics bit for bit before any row is predicted.",
+		Flags: []cli.Flag{
+			dbFlag(),
+			dataDirFlag(),
+			&cli.StringFlag{Name: "data", Usage: "`CSV` file of rows to predict (the label column is optional)"},
+			&cli.StringFlag{Name: "out", Usage: "write predictions to `FILE` instead of standard output"},
+		},
+		Action: c.predict,
+	}
+}
+
+func (c *commands) predict(ctx *cli.Context) error {
+	id, err := trialID(ctx)
+	if err != nil {
+		return err
+	}
+	path := ctx.String("data")
+	if path == "" {
+		return usagef("predict: --data CSV is required")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("predict: data file %s does not exist", path)
+	}
+	st, err := openStore(ctx.Context, c.dsn(ctx))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := experiments.Reproduce(ctx.Context, st, id, experiments.ReproduceOptions{DataDir: ctx.String("data-dir")})
+	if err != nil {
+		return err
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(c.env.Stderr, "sweep: warning: %s\n", w)
+	}
+	if !rep.Match() {
+		return fmt.Errorf("trial %d did not reproduce (%d differences, first: %s); refusing to predict with a different model", id, len(rep.Diffs), rep.Diffs[0])
+	}
+	out := c.env.Stdout
+	var f *os.File
+	if p := ctx.String("out"); p != "" {
+		f, err = os.Create(p)
+		if err != nil {
+			return fmt.Errorf("predict: %w", err)
+		}
+		defer f.Close()
+		out = f
+	}
+	sum, err := experiments.Predict(ctx.Context, rep, path, out)
+	if err != nil {
+		return err
+	}
+	if f != nil {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("predict: %w", err)
+		}
+	}
+	msg := fmt.Sprintf("sweep: predicted %d rows with trial %d (model rebuilt and verified against the record)", sum.Rows, id)
+	if sum.Labelled {
+		msg += fmt.Sprintf("; accuracy on the labelled rows %.4f", sum.Accuracy)
+	}
+	fmt.Fprintln(c.env.Stderr, msg)
+	return nil
+}

@@ -1,0 +1,289 @@
+package sweepcli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sweep-ml/sweep/experiments"
+	"github.com/sweep-ml/sweep/search"
+	"github.com/sweep-ml/sweep/tracker"
+)
+
+func (c *commands) runCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "run (or resume) the study a spec file describes",
+		ArgsUsage: "SPEC.yaml",
+		Description: "Validates the spec, prints the plan, runs the trials and prints the top 5.\n" +
+			"Running the same spec again resumes the study. Ctrl-C once stops scheduling\n" +
+			"new trials and lets running ones finish; twice cancels them (recorded as interrupted).",
+		Flags: []cli.Flag{
+			dbFlag(),
+			&cli.StringFlag{Name: "study", Usage: "study `NAME` (default: the spec's name)"},
+			&cli.IntFlag{Name: "parallel", Usage: "trials trained at once (default: the spec's search.parallel)"},
+			&cli.IntFlag{Name: "trials", Usage: "number of trials (default: the spec's search.trials)"},
+			&cli.DurationFlag{Name: "timeout", Usage: "stop scheduling after this `DURATION`, e.g. 8h (default: the spec's search.timeout)"},
+			&cli.Uint64Flag{Name: "seed", Usage: "study seed (default: the spec's seed)"},
+		},
+		Action: c.run,
+	}
+}
+
+func (c *commands) run(ctx *cli.Context) error {
+	path, err := oneArg(ctx, "spec file")
+	if err != nil {
+		return err
+	}
+	spec, err := experiments.Load(path)
+	if err != nil {
+		return err
+	}
+	if ctx.IsSet("study") {
+		spec.Name = ctx.String("study")
+	}
+	if ctx.IsSet("parallel") {
+		if ctx.Int("parallel") < 1 {
+			return usagef("run: --parallel must be at least 1, got %d", ctx.Int("parallel"))
+		}
+		spec.Search.Parallel = ctx.Int("parallel")
+	}
+	if ctx.IsSet("trials") {
+		if ctx.Int("trials") < 1 {
+			return usagef("run: --trials must be at least 1, got %d", ctx.Int("trials"))
+		}
+		spec.Search.Trials = ctx.Int("trials")
+	}
+	if ctx.IsSet("timeout") {
+		if ctx.Duration("timeout") < 0 {
+			return usagef("run: --timeout must not be negative")
+		}
+		spec.Search.Timeout = ctx.Duration("timeout")
+	}
+	if ctx.IsSet("seed") {
+		spec.Seed = ctx.Uint64("seed")
+	}
+	if err := spec.Validate(); err != nil {
+		return err
+	}
+	space, err := spec.SearchSpace()
+	if err != nil {
+		return err
+	}
+
+	// The signal handling: the first signal closes stop (no new trials,
+	// running ones get the grace period); the second cancels runCtx.
+	runCtx, cancel := context.WithCancel(ctx.Context)
+	defer cancel()
+	stop := make(chan struct{})
+	out := c.env.Stdout
+	if c.env.Signals != nil {
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			n := 0
+			for {
+				select {
+				case <-done:
+					return
+				case <-c.env.Signals:
+					n++
+					if n == 1 {
+						fmt.Fprintln(c.env.Stderr, "sweep: stopping: no new trials; running trials may finish (interrupt again to cancel them)")
+						close(stop)
+					} else {
+						fmt.Fprintln(c.env.Stderr, "sweep: cancelling running trials")
+						cancel()
+						return
+					}
+				}
+			}
+		}()
+	}
+
+	table, err := experiments.LoadData(runCtx, spec)
+	if err != nil {
+		return err
+	}
+	dsn := c.dsn(ctx)
+	st, err := openStore(runCtx, dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	study := spec.Study(table)
+	recorded := 0
+	if prev, err := st.StudyByName(runCtx, study.Name); err == nil {
+		if !spec.SameSource(prev.Spec) {
+			return fmt.Errorf("study %q already exists with a different spec; pass --study NAME to start a new study", study.Name)
+		}
+		if prev.DatasetFingerprint != study.DatasetFingerprint {
+			return fmt.Errorf("study %q was run on other data (fingerprint %.12s, now %.12s); pass --study NAME to start a new study",
+				study.Name, prev.DatasetFingerprint, study.DatasetFingerprint)
+		}
+		if prev.Seed != study.Seed {
+			return fmt.Errorf("study %q has seed %d, not %d; pass --study NAME to start a new study", study.Name, prev.Seed, study.Seed)
+		}
+		trials, err := st.Trials(runCtx, prev.ID)
+		if err != nil {
+			return err
+		}
+		recorded = len(trials)
+	} else if !errors.Is(err, search.ErrNotFound) {
+		return fmt.Errorf("look up study %q: %w", study.Name, err)
+	}
+
+	total := spec.TrialCount()
+	var sampler search.Sampler = search.Random{}
+	if spec.Search.Sampler == "grid" {
+		sampler = search.Grid{}
+		if n, ok := spec.SpaceSize(); ok && n < total {
+			total = n
+		}
+	}
+	printPlan(out, spec, path, table.Len(), study, recorded, total, describeStore(dsn))
+
+	cfg := search.Config{
+		Parallel:     spec.Search.Parallel,
+		MaxTrials:    total,
+		Deadline:     spec.Search.Timeout,
+		TrialTimeout: spec.Search.TrialTimeout,
+		Target:       spec.Search.Target,
+		MaxRetries:   spec.Search.MaxRetries,
+		Stop:         stop,
+		Clock:        c.env.Now,
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = -1
+	}
+	if p := spec.Search.Pruner; p != nil {
+		cfg.Pruner = search.MedianPruner{WarmupTrials: p.WarmupTrials, WarmupEpochs: p.WarmupEpochs}
+	}
+	prog := newProgress(out, c.env, total, spec.Direction(), spec.Search.Objective)
+	cfg.OnEvent = prog.event
+	obj := experiments.NewObjective(spec, table)
+	sum, err := search.Optimize(runCtx, st, study, space, sampler, obj.Run, cfg)
+	prog.finish()
+	if len(sum.Trials) > 0 {
+		printSummary(out, sum, spec, c.dsnArg(ctx, dsn))
+	}
+	if err != nil {
+		return err
+	}
+	if sum.Reason == search.StopSignal || sum.Reason == search.StopCancelled {
+		return cli.Exit(fmt.Sprintf("stopped by signal after %d trials; run the same command to resume", sum.Started), ExitFailure)
+	}
+	return nil
+}
+
+// dsnArg returns the --db argument to repeat in suggested commands: empty
+// for the default store.
+func (c *commands) dsnArg(ctx *cli.Context, dsn string) string {
+	if dsn == DefaultDB || dsn == c.env.DB {
+		return ""
+	}
+	return " --db " + shellQuote(tracker.RedactDSN(dsn))
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@=%+,", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func printPlan(w io.Writer, spec *experiments.Spec, path string, rows int, study search.Study, recorded, total int, store string) {
+	size := "infinite (continuous ranges)"
+	if n, ok := spec.SpaceSize(); ok {
+		size = fmt.Sprintf("%d points", n)
+		if n == math.MaxInt {
+			size = "more points than can be counted"
+		}
+	}
+	names := make([]string, len(spec.Search.Space))
+	for i, p := range spec.Search.Space {
+		names[i] = p.Name
+	}
+	state := "new"
+	if recorded > 0 {
+		state = fmt.Sprintf("resuming, %d of %d trials recorded", recorded, total)
+	}
+	fmt.Fprintf(w, "study      %s (%s)\n", study.Name, state)
+	fmt.Fprintf(w, "spec       %s\n", path)
+	fmt.Fprintf(w, "data       %s (%d rows, fingerprint %.12s)\n", spec.DataPath(), rows, study.DatasetFingerprint)
+	fmt.Fprintf(w, "space      %s over %s\n", size, strings.Join(names, ", "))
+	fmt.Fprintf(w, "trials     %d, %s sampler, %d in parallel", total, spec.Search.Sampler, spec.Search.Parallel)
+	if spec.Search.Timeout > 0 {
+		fmt.Fprintf(w, ", timeout %s", spec.Search.Timeout)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "objective  %s (%s), seed %d\n", spec.Search.Objective, spec.Search.Direction, spec.Seed)
+	fmt.Fprintf(w, "store      %s\n\n", store)
+}
+
+// printSummary prints the outcome, the top 5 and how to reproduce the best.
+func printSummary(w io.Writer, sum search.Summary, spec *experiments.Spec, dbArg string) {
+	counts := []string{}
+	for _, st := range []search.Status{search.StatusComplete, search.StatusPruned, search.StatusFailed, search.StatusInterrupted} {
+		if n := sum.Count(st); n > 0 {
+			counts = append(counts, fmt.Sprintf("%d %s", n, st))
+		}
+	}
+	fmt.Fprintf(w, "\n%d trials (%s) in %s, stopped: %s\n", len(sum.Trials), strings.Join(counts, ", "), sum.Elapsed.Round(10*time.Millisecond), sum.Reason)
+	var done []search.Trial
+	for _, t := range sum.Trials {
+		if t.Status == search.StatusComplete && t.Result != nil {
+			done = append(done, t)
+		}
+	}
+	d := spec.Direction()
+	slices.SortStableFunc(done, func(a, b search.Trial) int {
+		switch {
+		case d.Better(a.Result.Value, b.Result.Value):
+			return -1
+		case d.Better(b.Result.Value, a.Result.Value):
+			return 1
+		}
+		return int(a.ID - b.ID)
+	})
+	if len(done) == 0 {
+		fmt.Fprintln(w, "no trial completed")
+		return
+	}
+	if len(done) > 5 {
+		done = done[:5]
+	}
+	obj := spec.Search.Objective
+	fmt.Fprintf(w, "\ntop %d by %s:\n", len(done), obj)
+	tw := newTable(w, "ID", "#", obj, "test_macro_f1", "epochs", "params")
+	for _, t := range done {
+		tw.row(fmt.Sprint(t.ID), fmt.Sprint(t.Number), fmtMetric(t.Result.Value), fmtMetric(valueOr(t.Result.Values, "test_macro_f1")),
+			fmt.Sprint(t.Result.EpochsRun), t.Params.String())
+	}
+	tw.flush()
+	fmt.Fprintf(w, "\nreproduce the best trial:\n  sweep reproduce %d%s\n", done[0].ID, dbArg)
+}
+
+func valueOr(m map[string]float64, k string) float64 {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return math.NaN()
+}
+
+func fmtMetric(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("%.4f", v)
+}
