@@ -75,7 +75,7 @@ func (c Config) validatePreprocessing() error {
 		return fmt.Errorf("scale: unknown %q (want standard, minmax or none)", c.Scale)
 	}
 	if err := c.Text.Validate(); err != nil {
-		return fmt.Errorf("text: %w", err)
+		return fmt.Errorf("text.%w", err) // text names the field: "text.ngram_max: ..."
 	}
 	return nil
 }

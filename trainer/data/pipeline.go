@@ -89,6 +89,9 @@ func (p *Pipeline) Validate() error {
 		if p.Vectorizer == nil {
 			return errors.New("vectorizer: missing for a text pipeline")
 		}
+		if err := p.Vectorizer.Check(); err != nil {
+			return fmt.Errorf("vectorizer: %w", err)
+		}
 		return nil
 	}
 	d := len(p.Features)

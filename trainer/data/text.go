@@ -1,5 +1,3 @@
-//go:build sweeptext
-
 package data
 
 import (
