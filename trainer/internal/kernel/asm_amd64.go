@@ -107,30 +107,40 @@ func sweepRows(avx512, transA bool, m, nc, vlen, k int, a []float32, lda int, b 
 }
 
 // csrMul32 runs CSRMul on float32 with AVX-512, reporting false without it.
-// Arguments are checked and m, n > 0.
+// Arguments are checked and m, n > 0. Each row of c is done in chunks of
+// 128 columns (64 for the last chunk when that is enough), held in registers
+// while the entries of the row of a add their rows of b.
 func csrMul32(m, n int, indptr []int, indices []int32, values, b []float32, ldb int, beta float32, c []float32, ldc int) bool {
 	if !cpu.X86.HasAVX512F {
 		return false
 	}
-	var zero [1]float32 // stands in for b when a row has no entries
+	var zero [1]float32 // stands in for b and the entries when a row has none
 	for i := 0; i < m; i++ {
 		lo, hi := indptr[i], indptr[i+1]
-		idx, val, bp := (*int32)(nil), (*float32)(nil), &zero[0]
+		idx, val := (*int32)(nil), &zero[0]
 		if hi > lo {
-			idx, val, bp = &indices[lo], &values[lo], &b[0]
+			idx, val = &indices[lo], &values[lo]
 		}
-		for j0 := 0; j0 < n; j0 += 64 {
+		for j0 := 0; j0 < n; j0 += 128 {
+			bp := &zero[0]
 			if hi > lo {
 				bp = &b[j0]
 			}
-			csrRowAVX512(hi-lo, idx, val, bp, uintptr(ldb*4), &c[i*ldc+j0], beta, chunkMask(n-j0))
+			cp := &c[i*ldc+j0]
+			if n-j0 > 64 {
+				csrRowWideAVX512(hi-lo, idx, val, bp, uintptr(ldb*4), cp, beta, chunkMask(n-j0-64))
+			} else {
+				csrRowAVX512(hi-lo, idx, val, bp, uintptr(ldb*4), cp, beta, chunkMask(n-j0))
+			}
 		}
 	}
 	return true
 }
 
 // csrTMul32 adds aᵀ·b to c (beta already applied) with AVX-512, reporting
-// false without it. Arguments are checked and m, n > 0.
+// false without it. Arguments are checked and m, n > 0. A chunk of up to
+// 128 columns of row i of b stays in registers while it is added to the
+// rows of c named by row i of a.
 func csrTMul32(m, n int, indptr []int, indices []int32, values, b []float32, ldb int, c []float32, ldc int) bool {
 	if !cpu.X86.HasAVX512F {
 		return false
@@ -140,8 +150,12 @@ func csrTMul32(m, n int, indptr []int, indices []int32, values, b []float32, ldb
 		if hi == lo {
 			continue
 		}
-		for j0 := 0; j0 < n; j0 += 64 {
-			csrTRowAVX512(hi-lo, &indices[lo], &values[lo], &b[i*ldb+j0], &c[j0], uintptr(ldc*4), chunkMask(n-j0))
+		for j0 := 0; j0 < n; j0 += 128 {
+			if n-j0 > 64 {
+				csrTRowWideAVX512(hi-lo, &indices[lo], &values[lo], &b[i*ldb+j0], &c[j0], uintptr(ldc*4), chunkMask(n-j0-64))
+			} else {
+				csrTRowAVX512(hi-lo, &indices[lo], &values[lo], &b[i*ldb+j0], &c[j0], uintptr(ldc*4), chunkMask(n-j0))
+			}
 		}
 	}
 	return true

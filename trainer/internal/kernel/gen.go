@@ -64,8 +64,7 @@ func main() {
 		}
 		fmt.Fprintf(&g, "\tdefault:\n\t\tpanic(\"kernel: no %s tile for this shape\")\n\t}\n}\n\n", x.name)
 	}
-	s.WriteString(csrKernels)
-	g.WriteString(csrDecls)
+	csrKernels(&s, &g, 4)
 	if err := os.WriteFile("kernels_amd64.s", s.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
@@ -232,125 +231,152 @@ func gemmKernel(w *bytes.Buffer, x isa, name string, mr, nv int) {
 	fmt.Fprintf(w, "\n")
 }
 
-// The sparse kernels work on a chunk of up to 64 columns (four ZMM
-// vectors); mask holds 16 bits of live columns per vector, lowest first.
-const csrDecls = `// csrRowAVX512 computes one row chunk of CSRMul: c[0:64] = Σ val[p]·b[idx[p]·ldb : +64]
-// + beta·c over p < nnz, in order, for the columns set in mask.
-//
-//go:noescape
-func csrRowAVX512(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, mask uint64)
+// csrKernels writes the sparse row kernels. A narrow kernel covers a chunk
+// of up to 64 columns, all four vectors masked by K1..K4 (16 bits of mask
+// each, lowest first); a wide one covers up to 128 columns, the first 64
+// full and the next four vectors masked. pf is how many entries ahead the
+// rows of b (CSRMul) or c (CSRTMul) are prefetched.
+func csrKernels(w, g *bytes.Buffer, pf int) {
+	for _, wide := range []bool{false, true} {
+		nv, suffix, cols := 4, "AVX512", 64
+		if wide {
+			nv, suffix, cols = 8, "Wide"+"AVX512", 128
+		}
+		fmt.Fprintf(g, "// csrRow%s computes one row chunk of CSRMul over up to %d columns:\n", suffix, cols)
+		fmt.Fprintf(g, "// c = Σ val[p]·b[idx[p]·ldb:] + beta·c over p < nnz, in order.\n//\n//go:noescape\n")
+		fmt.Fprintf(g, "func csrRow%s(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, mask uint64)\n\n", suffix)
+		fmt.Fprintf(g, "// csrTRow%s adds val[p]·brow to c[idx[p]·ldc:] for p < nnz, in order,\n// over up to %d columns.\n//\n//go:noescape\n", suffix, cols)
+		fmt.Fprintf(g, "func csrTRow%s(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, mask uint64)\n\n", suffix)
+		csrKernel(w, suffix, nv, false, pf)
+		csrKernel(w, suffix, nv, true, pf)
+	}
+}
 
-// csrTRowAVX512 adds val[p]·brow[0:64] to c[idx[p]·ldc : +64] for p < nnz, in
-// order, for the columns set in mask.
-//
-//go:noescape
-func csrTRowAVX512(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, mask uint64)
-`
-
-const csrKernels = `// func csrRowAVX512(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, mask uint64)
-TEXT ·csrRowAVX512(SB), NOSPLIT, $0-64
-	MOVQ mask+56(FP), AX
-	KMOVW AX, K1
-	SHRQ $16, AX
-	KMOVW AX, K2
-	SHRQ $16, AX
-	KMOVW AX, K3
-	SHRQ $16, AX
-	KMOVW AX, K4
-	MOVQ nnz+0(FP), CX
-	MOVQ idx+8(FP), SI
-	MOVQ val+16(FP), R9
-	MOVQ b+24(FP), BX
-	MOVQ ldb+32(FP), R13
-	MOVQ c+40(FP), DI
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-	VXORPS Z3, Z3, Z3
-	TESTQ CX, CX
-	JLE store
-loop:
-	MOVLQSX (SI), R11
-	IMULQ R13, R11
-	ADDQ BX, R11
-	VBROADCASTSS (R9), Z8
-	VMOVUPS.Z (R11), K1, Z4
-	VMOVUPS.Z 64(R11), K2, Z5
-	VMOVUPS.Z 128(R11), K3, Z6
-	VMOVUPS.Z 192(R11), K4, Z7
-	VFMADD231PS Z4, Z8, Z0
-	VFMADD231PS Z5, Z8, Z1
-	VFMADD231PS Z6, Z8, Z2
-	VFMADD231PS Z7, Z8, Z3
-	ADDQ $4, SI
-	ADDQ $4, R9
-	DECQ CX
-	JNZ loop
-store:
-	MOVL beta+48(FP), AX
-	ANDL $0x7fffffff, AX
-	JZ overwrite
-	VBROADCASTSS beta+48(FP), Z8
-	VMOVUPS.Z (DI), K1, Z4
-	VMOVUPS.Z 64(DI), K2, Z5
-	VMOVUPS.Z 128(DI), K3, Z6
-	VMOVUPS.Z 192(DI), K4, Z7
-	VFMADD231PS Z4, Z8, Z0
-	VFMADD231PS Z5, Z8, Z1
-	VFMADD231PS Z6, Z8, Z2
-	VFMADD231PS Z7, Z8, Z3
-overwrite:
-	VMOVUPS Z0, K1, (DI)
-	VMOVUPS Z1, K2, 64(DI)
-	VMOVUPS Z2, K3, 128(DI)
-	VMOVUPS Z3, K4, 192(DI)
-	VZEROUPPER
-	RET
-
-// func csrTRowAVX512(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, mask uint64)
-TEXT ·csrTRowAVX512(SB), NOSPLIT, $0-56
-	MOVQ mask+48(FP), AX
-	KMOVW AX, K1
-	SHRQ $16, AX
-	KMOVW AX, K2
-	SHRQ $16, AX
-	KMOVW AX, K3
-	SHRQ $16, AX
-	KMOVW AX, K4
-	MOVQ nnz+0(FP), CX
-	MOVQ idx+8(FP), SI
-	MOVQ val+16(FP), R9
-	MOVQ brow+24(FP), BX
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), R13
-	TESTQ CX, CX
-	JLE done
-	VMOVUPS.Z (BX), K1, Z4
-	VMOVUPS.Z 64(BX), K2, Z5
-	VMOVUPS.Z 128(BX), K3, Z6
-	VMOVUPS.Z 192(BX), K4, Z7
-loop:
-	MOVLQSX (SI), R11
-	IMULQ R13, R11
-	ADDQ DI, R11
-	VBROADCASTSS (R9), Z8
-	VMOVUPS.Z (R11), K1, Z0
-	VMOVUPS.Z 64(R11), K2, Z1
-	VMOVUPS.Z 128(R11), K3, Z2
-	VMOVUPS.Z 192(R11), K4, Z3
-	VFMADD231PS Z4, Z8, Z0
-	VFMADD231PS Z5, Z8, Z1
-	VFMADD231PS Z6, Z8, Z2
-	VFMADD231PS Z7, Z8, Z3
-	VMOVUPS Z0, K1, (R11)
-	VMOVUPS Z1, K2, 64(R11)
-	VMOVUPS Z2, K3, 128(R11)
-	VMOVUPS Z3, K4, 192(R11)
-	ADDQ $4, SI
-	ADDQ $4, R9
-	DECQ CX
-	JNZ loop
-done:
-	VZEROUPPER
-	RET
-`
+func csrKernel(w *bytes.Buffer, suffix string, nv int, transposed bool, pf int) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	// mem returns vector j of the row at base; masked vectors get their K.
+	masked := func(j int) string {
+		if nv == 8 {
+			if j < 4 {
+				return ""
+			}
+			return fmt.Sprintf("K%d", j-3)
+		}
+		return fmt.Sprintf("K%d", j+1)
+	}
+	load := func(j int, base, dst string) {
+		if k := masked(j); k != "" {
+			p("VMOVUPS.Z %d(%s), %s, %s", 64*j, base, k, dst)
+		} else {
+			p("VMOVUPS %d(%s), %s", 64*j, base, dst)
+		}
+	}
+	store := func(j int, src, base string) {
+		if k := masked(j); k != "" {
+			p("VMOVUPS %s, %s, %d(%s)", src, k, 64*j, base)
+		} else {
+			p("VMOVUPS %s, %d(%s)", src, 64*j, base)
+		}
+	}
+	z := func(i int) string { return fmt.Sprintf("Z%d", i) }
+	var name string
+	if transposed {
+		name = "csrTRow" + suffix
+		fmt.Fprintf(w, "// func %s(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, mask uint64)\n", name)
+		fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-56\n", name)
+		p("MOVQ mask+48(FP), AX")
+	} else {
+		name = "csrRow" + suffix
+		fmt.Fprintf(w, "// func %s(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, mask uint64)\n", name)
+		fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-64\n", name)
+		p("MOVQ mask+56(FP), AX")
+	}
+	for k := 1; k <= 4; k++ {
+		if k > 1 {
+			p("SHRQ $16, AX")
+		}
+		p("KMOVW AX, K%d", k)
+	}
+	p("MOVQ nnz+0(FP), CX")
+	p("MOVQ idx+8(FP), SI")
+	p("MOVQ val+16(FP), R9")
+	// BX: base of the scattered rows (b or c); R13 their stride.
+	if transposed {
+		p("MOVQ brow+24(FP), DI")
+		p("MOVQ c+32(FP), BX")
+		p("MOVQ ldc+40(FP), R13")
+		p("TESTQ CX, CX")
+		p("JLE done")
+		// The row of b stays in Z8.. for every entry.
+		for j := 0; j < nv; j++ {
+			load(j, "DI", z(8+j))
+		}
+	} else {
+		p("MOVQ b+24(FP), BX")
+		p("MOVQ ldb+32(FP), R13")
+		p("MOVQ c+40(FP), DI")
+		for j := 0; j < nv; j++ {
+			p("VXORPS %s, %s, %s", z(j), z(j), z(j))
+		}
+	}
+	body := func(prefetch bool) {
+		p("MOVLQSX (SI), R11")
+		p("IMULQ R13, R11")
+		p("ADDQ BX, R11")
+		if prefetch {
+			p("MOVLQSX %d(SI), R12", 4*pf)
+			p("IMULQ R13, R12")
+			p("ADDQ BX, R12")
+			for j := 0; j < nv; j++ {
+				p("PREFETCHT0 %d(R12)", 64*j)
+			}
+		}
+		p("VBROADCASTSS (R9), Z16")
+		for j := 0; j < nv; j++ {
+			if transposed {
+				load(j, "R11", z(j))
+				p("VFMADD231PS %s, Z16, %s", z(8+j), z(j))
+				store(j, z(j), "R11")
+			} else {
+				load(j, "R11", z(8+j))
+				p("VFMADD231PS %s, Z16, %s", z(8+j), z(j))
+			}
+		}
+		p("ADDQ $4, SI")
+		p("ADDQ $4, R9")
+	}
+	// The first nnz-pf entries prefetch the row pf entries ahead.
+	p("MOVQ CX, R14")
+	p("SUBQ $%d, R14", pf)
+	p("JLE plain")
+	fmt.Fprintf(w, "prefetching:\n")
+	body(true)
+	p("DECQ R14")
+	p("JNZ prefetching")
+	p("MOVQ $%d, CX", pf)
+	fmt.Fprintf(w, "plain:\n")
+	p("TESTQ CX, CX")
+	p("JLE done")
+	fmt.Fprintf(w, "loop:\n")
+	body(false)
+	p("DECQ CX")
+	p("JNZ loop")
+	fmt.Fprintf(w, "done:\n")
+	if !transposed {
+		p("MOVL beta+48(FP), AX")
+		p("ANDL $0x7fffffff, AX")
+		p("JZ overwrite")
+		p("VBROADCASTSS beta+48(FP), Z16")
+		for j := 0; j < nv; j++ {
+			load(j, "DI", z(8+j))
+			p("VFMADD231PS %s, Z16, %s", z(8+j), z(j))
+		}
+		fmt.Fprintf(w, "overwrite:\n")
+		for j := 0; j < nv; j++ {
+			store(j, z(j), "DI")
+		}
+	}
+	p("VZEROUPPER")
+	p("RET")
+	fmt.Fprintf(w, "\n")
+}

@@ -272,14 +272,27 @@ func gemmTileAVX2(mr, nv, k int, a *float32, rs, ps uintptr, b *float32, ldb uin
 	}
 }
 
-// csrRowAVX512 computes one row chunk of CSRMul: c[0:64] = Σ val[p]·b[idx[p]·ldb : +64]
-// + beta·c over p < nnz, in order, for the columns set in mask.
+// csrRowAVX512 computes one row chunk of CSRMul over up to 64 columns:
+// c = Σ val[p]·b[idx[p]·ldb:] + beta·c over p < nnz, in order.
 //
 //go:noescape
 func csrRowAVX512(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, mask uint64)
 
-// csrTRowAVX512 adds val[p]·brow[0:64] to c[idx[p]·ldc : +64] for p < nnz, in
-// order, for the columns set in mask.
+// csrTRowAVX512 adds val[p]·brow to c[idx[p]·ldc:] for p < nnz, in order,
+// over up to 64 columns.
 //
 //go:noescape
 func csrTRowAVX512(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, mask uint64)
+
+// csrRowWideAVX512 computes one row chunk of CSRMul over up to 128 columns:
+// c = Σ val[p]·b[idx[p]·ldb:] + beta·c over p < nnz, in order.
+//
+//go:noescape
+func csrRowWideAVX512(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, mask uint64)
+
+// csrTRowWideAVX512 adds val[p]·brow to c[idx[p]·ldc:] for p < nnz, in order,
+// over up to 128 columns.
+//
+//go:noescape
+func csrTRowWideAVX512(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, mask uint64)
+
