@@ -62,9 +62,9 @@ type interner struct {
 	vocab map[string]int32
 	col   []int32
 
-	raw   map[string]int32 // token as it appears in the prepared text → term id, -1 for a stop word
-	uni   map[string]int32 // unigram text → term id
-	grams map[string]int32 // 4-byte ids of an n-gram's words → term id
+	raw   *strTable        // case-folded token → term id, -1 for a stop word
+	uni   map[string]int32 // unigram text (after stemming) → term id
+	grams *strTable        // 4-byte ids of an n-gram's words → term id
 	texts []string         // term id → text
 
 	prep []byte // prepared document
@@ -76,9 +76,9 @@ func newInterner(o Options, vocab map[string]int32) *interner {
 	return &interner{
 		o:     o,
 		vocab: vocab,
-		raw:   make(map[string]int32),
+		raw:   newStrTable(),
 		uni:   make(map[string]int32),
-		grams: make(map[string]int32),
+		grams: newStrTable(),
 	}
 }
 
@@ -99,7 +99,7 @@ func (in *interner) addTerm(text string) int32 {
 // token returns the id of the unigram for tok (already case-folded), or -1 if
 // it is a stop word.
 func (in *interner) token(tok []byte) int32 {
-	if id, ok := in.raw[string(tok)]; ok {
+	if id, ok := in.raw.get(tok); ok {
 		return id
 	}
 	s := string(tok)
@@ -115,7 +115,7 @@ func (in *interner) token(tok []byte) int32 {
 			in.uni[text] = id
 		}
 	}
-	in.raw[s] = id
+	in.raw.put(tok, id)
 	return id
 }
 
@@ -125,7 +125,7 @@ func (in *interner) gram(ids []int32) int32 {
 	for _, id := range ids {
 		in.key = binary.LittleEndian.AppendUint32(in.key, uint32(id))
 	}
-	if id, ok := in.grams[string(in.key)]; ok {
+	if id, ok := in.grams.get(in.key); ok {
 		return id
 	}
 	var b strings.Builder
@@ -136,7 +136,7 @@ func (in *interner) gram(ids []int32) int32 {
 		b.WriteString(in.texts[id])
 	}
 	id := in.addTerm(b.String())
-	in.grams[string(in.key)] = id
+	in.grams.put(in.key, id)
 	return id
 }
 

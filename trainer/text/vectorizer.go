@@ -49,18 +49,52 @@ type Vectorizer struct {
 // the document-frequency limits contradict each other, when no term remains
 // (ErrEmptyVocabulary), or when ctx ends.
 func Fit(ctx context.Context, docs []string, opts Options) (*Vectorizer, error) {
+	v, _, err := fit(ctx, docs, opts, false)
+	return v, err
+}
+
+// FitTransform is Fit followed by Transform of the same documents, with the
+// same results, but tokenises the documents once.
+func FitTransform(ctx context.Context, docs []string, opts Options) (v *Vectorizer, indptr []int, indices []int32, values []float64, err error) {
+	v, f, err := fit(ctx, docs, opts, true)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	w := newRowWriter(v, len(docs))
+	for d := range docs {
+		w.add(f.terms[f.offsets[d]:f.offsets[d+1]], f.colOf)
+	}
+	return v, w.indptr, w.indices, w.values, nil
+}
+
+// fitted keeps what FitTransform needs from fit: every document's term ids
+// (document d's are terms[offsets[d]:offsets[d+1]]) and each term id's column
+// (-1 when outside the vocabulary).
+type fitted struct {
+	terms   []int32
+	offsets []int
+	colOf   []int32
+}
+
+// fit learns the vocabulary; with keepTerms it also returns the term ids of every
+// document.
+func fit(ctx context.Context, docs []string, opts Options, keepTerms bool) (*Vectorizer, *fitted, error) {
 	o := opts.WithDefaults()
 	if err := o.Validate(); err != nil {
-		return nil, fmt.Errorf("text: options: %w", err)
+		return nil, nil, fmt.Errorf("text: options: %w", err)
 	}
 	if len(docs) == 0 {
-		return nil, fmt.Errorf("text: fit: no documents: %w", ErrEmptyVocabulary)
+		return nil, nil, fmt.Errorf("text: fit: no documents: %w", ErrEmptyVocabulary)
 	}
 	lo, hi := o.dfBounds(len(docs))
 	if hi < lo {
-		return nil, fmt.Errorf("text: fit: max_df %v allows fewer documents (%v) than min_df %v (%v)", o.MaxDF, hi, o.MinDF, lo)
+		return nil, nil, fmt.Errorf("text: fit: max_df %v allows fewer documents (%v) than min_df %v (%v)", o.MaxDF, hi, o.MinDF, lo)
 	}
 	in := newInterner(o, nil)
+	var f *fitted
+	if keepTerms {
+		f = &fitted{offsets: make([]int, 1, len(docs)+1)}
+	}
 	var (
 		df, total []int
 		last      []int32
@@ -70,10 +104,14 @@ func Fit(ctx context.Context, docs []string, opts Options) (*Vectorizer, error) 
 	for d, doc := range docs {
 		if d%256 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("text: fit: %w", err)
+				return nil, nil, fmt.Errorf("text: fit: %w", err)
 			}
 		}
 		terms, uni = in.terms(doc, terms[:0], uni)
+		if f != nil {
+			f.terms = append(f.terms, terms...)
+			f.offsets = append(f.offsets, len(f.terms))
+		}
 		for _, id := range terms {
 			for int(id) >= len(df) {
 				df = append(df, 0)
@@ -88,18 +126,20 @@ func Fit(ctx context.Context, docs []string, opts Options) (*Vectorizer, error) 
 		}
 	}
 	// Candidate terms: seen as a feature (df > 0) within the df limits.
-	var keep []int32
+	var kept []int32
 	for id, n := range df {
 		if n > 0 && float64(n) >= lo && float64(n) <= hi {
-			keep = append(keep, int32(id))
+			kept = append(kept, int32(id))
 		}
 	}
-	if len(keep) == 0 {
-		return nil, fmt.Errorf("text: fit: no terms remain after tokenising %d documents (min_df %v, max_df %v, stop_words %q): %w",
+	if len(kept) == 0 {
+		return nil, nil, fmt.Errorf("text: fit: no terms remain after tokenising %d documents (min_df %v, max_df %v, stop_words %q): %w",
 			len(docs), o.MinDF, o.MaxDF, o.StopWords, ErrEmptyVocabulary)
 	}
-	slices.SortFunc(keep, func(a, b int32) int { return strings.Compare(in.texts[a], in.texts[b]) })
+	keep := kept
+	byText := func(a, b int32) int { return strings.Compare(in.texts[a], in.texts[b]) }
 	if o.MaxFeatures > 0 && len(keep) > o.MaxFeatures {
+		slices.SortFunc(keep, byText)
 		// Most frequent first. Ties follow NumPy's unstable argsort over the
 		// sorted vocabulary, as scikit-learn's (see argsort.go).
 		neg := make([]int64, len(keep))
@@ -113,7 +153,7 @@ func Fit(ctx context.Context, docs []string, opts Options) (*Vectorizer, error) 
 		}
 		keep = top
 	}
-	slices.SortFunc(keep, func(a, b int32) int { return strings.Compare(in.texts[a], in.texts[b]) })
+	slices.SortFunc(keep, byText)
 
 	v := &Vectorizer{
 		Format:     formatVersion,
@@ -132,7 +172,16 @@ func Fit(ctx context.Context, docs []string, opts Options) (*Vectorizer, error) 
 		}
 	}
 	v.index = buildIndex(v.Vocabulary)
-	return v, nil
+	if f != nil {
+		f.colOf = make([]int32, len(in.texts))
+		for i := range f.colOf {
+			f.colOf[i] = -1
+		}
+		for c, id := range keep {
+			f.colOf[id] = int32(c)
+		}
+	}
+	return v, f, nil
 }
 
 // idf is scikit-learn's inverse document frequency.
@@ -171,39 +220,59 @@ func (v *Vectorizer) Transform(docs []string) (indptr []int, indices []int32, va
 	if index == nil {
 		index = buildIndex(v.Vocabulary)
 	}
-	o := v.Options
-	in := newInterner(o, index)
-	var terms, uni, cols []int32
+	in := newInterner(v.Options, index)
+	w := newRowWriter(v, len(docs))
+	var terms, uni []int32
 	for _, doc := range docs {
 		terms, uni = in.terms(doc, terms[:0], uni)
-		cols = cols[:0]
-		for _, id := range terms {
-			if c := in.col[id]; c >= 0 {
-				cols = append(cols, c)
-			}
-		}
-		slices.Sort(cols)
-		rowStart := len(values)
-		for i := 0; i < len(cols); {
-			j := i + 1
-			for j < len(cols) && cols[j] == cols[i] {
-				j++
-			}
-			tf := float64(j - i)
-			if o.SublinearTF {
-				tf = 1 + math.Log(tf)
-			}
-			if v.IDF != nil {
-				tf *= v.IDF[cols[i]]
-			}
-			indices = append(indices, cols[i])
-			values = append(values, tf)
-			i = j
-		}
-		normalize(values[rowStart:], o.Norm)
-		indptr = append(indptr, len(values))
+		w.add(terms, in.col)
 	}
-	return indptr, indices, values
+	return w.indptr, w.indices, w.values
+}
+
+// rowWriter builds CSR rows from the term ids of documents.
+type rowWriter struct {
+	v       *Vectorizer
+	counts  []int32 // per-column count in the current row, zero between rows
+	cols    []int32 // columns touched by the current row
+	indptr  []int
+	indices []int32
+	values  []float64
+}
+
+func newRowWriter(v *Vectorizer, rows int) *rowWriter {
+	return &rowWriter{v: v, counts: make([]int32, len(v.Vocabulary)), indptr: make([]int, 1, rows+1)}
+}
+
+// add appends the row of a document with the given term ids; colOf maps a
+// term id to its column or -1.
+func (w *rowWriter) add(terms, colOf []int32) {
+	w.cols = w.cols[:0]
+	for _, id := range terms {
+		if c := colOf[id]; c >= 0 {
+			if w.counts[c] == 0 {
+				w.cols = append(w.cols, c)
+			}
+			w.counts[c]++
+		}
+	}
+	slices.Sort(w.cols)
+	start := len(w.values)
+	o := &w.v.Options
+	for _, c := range w.cols {
+		tf := float64(w.counts[c])
+		w.counts[c] = 0
+		if o.SublinearTF {
+			tf = 1 + math.Log(tf)
+		}
+		if w.v.IDF != nil {
+			tf *= w.v.IDF[c]
+		}
+		w.indices = append(w.indices, c)
+		w.values = append(w.values, tf)
+	}
+	normalize(w.values[start:], o.Norm)
+	w.indptr = append(w.indptr, len(w.values))
 }
 
 // normalize scales row to unit l2 or l1 norm; an all-zero row stays zero.

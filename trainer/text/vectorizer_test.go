@@ -88,6 +88,15 @@ func fitTransform(t *testing.T, docs []string, o Options) (*Vectorizer, [][]floa
 		t.Fatal(err)
 	}
 	indptr, indices, values := v.Transform(docs)
+	// FitTransform must give the same vectorizer and bit-identical values.
+	v2, p2, i2, v2vals, err := FitTransform(context.Background(), docs, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(v2.Vocabulary, v.Vocabulary) || !slices.Equal(v2.IDF, v.IDF) ||
+		!slices.Equal(p2, indptr) || !slices.Equal(i2, indices) || !slices.Equal(v2vals, values) {
+		t.Fatalf("FitTransform differs from Fit then Transform")
+	}
 	return v, dense(t, indptr, indices, values, len(docs), len(v.Vocabulary))
 }
 
