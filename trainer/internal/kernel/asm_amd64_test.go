@@ -3,7 +3,11 @@
 package kernel
 
 import (
+	"bytes"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"golang.org/x/sys/cpu"
@@ -41,6 +45,33 @@ func TestGemmAsmLevels(t *testing.T) {
 					checkClose(t, lv.name+" "+g.String(), g.k, c, want, scale)
 				}
 			}
+		}
+	}
+}
+
+// TestGeneratedUpToDate regenerates the kernels and compares them with the
+// committed files, so that gen.go and its output cannot drift apart.
+func TestGeneratedUpToDate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go tool")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	out, err := exec.Command("go", "run", "gen.go", "-dir", dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go run gen.go: %v\n%s", err, out)
+	}
+	for _, name := range []string{"kernels_amd64.s", "kernels_amd64.go"} {
+		want, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from what gen.go writes; run go generate", name)
 		}
 	}
 }

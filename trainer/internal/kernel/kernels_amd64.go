@@ -295,4 +295,3 @@ func csrRowWideAVX512(nnz int, idx *int32, val *float32, b *float32, ldb uintptr
 //
 //go:noescape
 func csrTRowWideAVX512(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, mask uint64)
-
