@@ -26,8 +26,11 @@ func newOptimizer[T kernel.Float](c OptimizerConfig, n int) optimizer[T] {
 	case OptimizerRMSprop:
 		return &rmsprop[T]{lr: T(c.LearningRate), rho: T(c.Rho), eps: T(c.Epsilon), s: make([]T, n)}
 	default:
-		return &adam[T]{lr: c.LearningRate, beta1: c.Beta1, beta2: c.Beta2, eps: T(c.Epsilon),
+		o := &adam[T]{lr: c.LearningRate, beta1: c.Beta1, beta2: c.Beta2, eps: T(c.Epsilon),
 			m: make([]T, n), v: make([]T, n), b1t: 1, b2t: 1}
+		// float32 has a vector kernel that rounds exactly like the loop.
+		o.vec, _ = any(adamVec32).(func(p, g, m, v []T, b1, c1, b2, c2, alpha, eps T) (int, T))
+		return o
 	}
 }
 
@@ -107,6 +110,9 @@ type adam[T kernel.Float] struct {
 	eps              T
 	m, v             []T
 	b1t, b2t         float64 // β1ᵗ, β2ᵗ
+	// vec, when set, updates a prefix of the parameters with vector
+	// instructions and returns its length and Σ p·0.
+	vec func(p, g, m, v []T, b1, c1, b2, c2, alpha, eps T) (int, T)
 }
 
 func (o *adam[T]) step(p, g []T) T {
@@ -120,7 +126,11 @@ func (o *adam[T]) step(p, g []T) T {
 	m := o.m[:len(p)]
 	v := o.v[:len(p)]
 	var bad T
-	for i := range p {
+	start := 0
+	if o.vec != nil {
+		start, bad = o.vec(p, g, m, v, b1, c1, b2, c2, alpha, eps)
+	}
+	for i := start; i < len(p); i++ {
 		gi := g[i]
 		mi := b1*m[i] + c1*gi
 		vi := b2*v[i] + c2*gi*gi

@@ -1,0 +1,8 @@
+//go:build !amd64 || purego
+
+package trainer
+
+// adamVec32 has no vector kernel here: the Go loop updates everything.
+func adamVec32(p, g, m, v []float32, b1, c1, b2, c2, alpha, eps float32) (int, float32) {
+	return 0, 0
+}
