@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"strings"
 	"sync"
 
 	"github.com/sweep-ml/sweep/search"
@@ -38,7 +39,15 @@ func LoadData(ctx context.Context, s *Spec) (*data.Table, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, s.fieldError("data.path", fmt.Sprintf("data file %s does not exist", path))
 		}
-		return nil, s.fieldError("data.path", oneLine(err.Error()))
+		msg := strings.TrimPrefix(oneLine(err.Error()), "load "+path+": ")
+		field := "data.path"
+		switch {
+		case strings.Contains(msg, "label column"):
+			field = "data.label"
+		case strings.Contains(msg, "features["):
+			field = "data.features"
+		}
+		return nil, s.fieldError(field, msg)
 	}
 	if !t.IsText() {
 		for _, p := range s.Search.Space {

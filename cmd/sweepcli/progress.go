@@ -118,7 +118,7 @@ func (p *progress) finishedLine(ev search.Event) string {
 		fmt.Fprintf(&sb, ", best %s (ID %d)", fmtMetric(p.best), p.bestID)
 	}
 	sb.WriteString("] ")
-	sb.WriteString(t.Params.String())
+	sb.WriteString(fmtParams(t.Params))
 	return sb.String()
 }
 

@@ -129,7 +129,7 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 	for _, e := range entries {
 		tw.row(fmt.Sprint(e.TrialID), e.Study, fmt.Sprint(e.Number), fmtMetric(e.Value),
 			fmtMetric(valueOr(e.Metrics, "val_macro_f1")), fmtMetric(valueOr(e.Metrics, "test_macro_f1")),
-			fmtMetric(valueOr(e.Metrics, "test_accuracy")), e.Params.String())
+			fmtMetric(valueOr(e.Metrics, "test_accuracy")), fmtParams(e.Params))
 	}
 	tw.flush()
 	return nil

@@ -1,12 +1,14 @@
 package sweepcli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -247,6 +249,7 @@ func printSummary(w io.Writer, sum search.Summary, spec *experiments.Spec, dbArg
 		}
 	}
 	d := spec.Direction()
+	// Ties rank by validation loss, then ID, as the leaderboard does.
 	slices.SortStableFunc(done, func(a, b search.Trial) int {
 		switch {
 		case d.Better(a.Result.Value, b.Result.Value):
@@ -254,7 +257,14 @@ func printSummary(w io.Writer, sum search.Summary, spec *experiments.Spec, dbArg
 		case d.Better(b.Result.Value, a.Result.Value):
 			return 1
 		}
-		return int(a.ID - b.ID)
+		la, lb := valueOr(a.Result.Values, "val_loss"), valueOr(b.Result.Values, "val_loss")
+		switch {
+		case search.Minimize.Better(la, lb):
+			return -1
+		case search.Minimize.Better(lb, la):
+			return 1
+		}
+		return cmp.Compare(a.ID, b.ID)
 	})
 	if len(done) == 0 {
 		fmt.Fprintln(w, "no trial completed")
@@ -268,7 +278,7 @@ func printSummary(w io.Writer, sum search.Summary, spec *experiments.Spec, dbArg
 	tw := newTable(w, "ID", "#", obj, "test_macro_f1", "epochs", "params")
 	for _, t := range done {
 		tw.row(fmt.Sprint(t.ID), fmt.Sprint(t.Number), fmtMetric(t.Result.Value), fmtMetric(valueOr(t.Result.Values, "test_macro_f1")),
-			fmt.Sprint(t.Result.EpochsRun), t.Params.String())
+			fmt.Sprint(t.Result.EpochsRun), fmtParams(t.Params))
 	}
 	tw.flush()
 	fmt.Fprintf(w, "\nreproduce the best trial:\n  sweep reproduce %d%s\n", done[0].ID, dbArg)
@@ -286,4 +296,24 @@ func fmtMetric(v float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.4f", v)
+}
+
+// fmtParams formats params for reading: floats to 4 significant digits
+// (show and export give them exactly).
+func fmtParams(p search.Params) string {
+	var sb strings.Builder
+	for i, n := range p.Names() {
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		v := p[n]
+		sb.WriteString(n)
+		sb.WriteByte('=')
+		if v.Kind == search.KindFloat {
+			sb.WriteString(strconv.FormatFloat(v.Float, 'g', 4, 64))
+		} else {
+			sb.WriteString(v.String())
+		}
+	}
+	return sb.String()
 }

@@ -1,0 +1,287 @@
+package sweepcli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const quickstart = "../../experiments/quickstart.yaml"
+
+// result is one in-process run of the command line.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func sweep(t *testing.T, env Env, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	env.Stdout, env.Stderr = &out, &errOut
+	code := Main(context.Background(), append([]string{"sweep"}, args...), env)
+	return result{out.String(), errOut.String(), code}
+}
+
+func TestTourSQLite(t *testing.T) {
+	t.Parallel()
+	tour(t, filepath.Join(t.TempDir(), "sweep.db"), "tour")
+}
+
+func TestTourPostgres(t *testing.T) {
+	t.Parallel()
+	dsn := os.Getenv("SWEEP_TEST_DATABASE_URL")
+	if dsn == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("SWEEP_TEST_DATABASE_URL is not set, and CI=true requires the PostgreSQL tour")
+		}
+		t.Skip("SKIPPED: PostgreSQL tour needs SWEEP_TEST_DATABASE_URL=postgres://... (CI sets it)")
+	}
+	// Trial IDs are global, so a unique study name is all a shared
+	// database needs.
+	tour(t, dsn, "tour-"+strconv.FormatInt(time.Now().UnixNano(), 36))
+}
+
+// tour runs the README's tour: run → leaderboard → show → reproduce →
+// predict, and checks each output.
+func tour(t *testing.T, db, study string) {
+	env := Env{DB: db}
+	r := sweep(t, env, "run", quickstart, "--study", study, "--trials", "6", "--parallel", "2")
+	if r.code != 0 {
+		t.Fatalf("run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"study      " + study + " (new)", "trials     6, random sampler, 2 in parallel", "6 trials (6 complete)", "top 5 by val_macro_f1"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("run output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	m := regexp.MustCompile(`sweep reproduce (\d+)`).FindStringSubmatch(r.stdout)
+	if m == nil {
+		t.Fatalf("run output names no trial to reproduce:\n%s", r.stdout)
+	}
+	best := m[1]
+
+	// The leaderboard's first entry is the trial run said was best.
+	r = sweep(t, env, "leaderboard", "--study", study, "--format", "json", "-n", "3")
+	if r.code != 0 {
+		t.Fatalf("leaderboard: exit %d: %s", r.code, r.stderr)
+	}
+	var entries []struct {
+		TrialID int64  `json:"trial_id"`
+		Study   string `json:"study"`
+		Status  string `json:"status"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &entries); err != nil {
+		t.Fatalf("leaderboard json: %v\n%s", err, r.stdout)
+	}
+	if len(entries) != 3 || fmt.Sprint(entries[0].TrialID) != best || entries[0].Study != study || entries[0].Status != "complete" {
+		t.Errorf("leaderboard = %+v, want 3 entries led by trial %s", entries, best)
+	}
+	r = sweep(t, env, "leaderboard", "--study", study, "--by", "test_accuracy", "--where", "optimizer=adam")
+	if r.code != 0 || strings.Contains(r.stdout, "optimizer=rmsprop") {
+		t.Errorf("leaderboard --where optimizer=adam: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	r = sweep(t, env, "show", best)
+	if r.code != 0 {
+		t.Fatalf("show: exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"trial " + best + ": study " + study, "seed ", "dataset ", "code ", "history", "classification report (val)", "confusion matrix (test", "class_0"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("show output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+
+	r = sweep(t, env, "reproduce", best)
+	if r.code != 0 || !strings.Contains(r.stdout, "match: every recorded metric") {
+		t.Fatalf("reproduce: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// Predict rows without the label column.
+	newRows := filepath.Join(t.TempDir(), "new.csv")
+	src, err := os.ReadFile("../../experiments/data/wine.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(src), "\n")
+	var sb strings.Builder
+	for _, l := range append(lines[:1], lines[1:5]...) {
+		i := strings.LastIndexByte(l, ',')
+		sb.WriteString(l[:i] + "\n")
+	}
+	if err := os.WriteFile(newRows, []byte(sb.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = sweep(t, env, "predict", best, "--data", newRows)
+	if r.code != 0 {
+		t.Fatalf("predict: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	out := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(out) != 5 || out[0] != "line,predicted,p_class_0,p_class_1,p_class_2" {
+		t.Fatalf("predict output:\n%s", r.stdout)
+	}
+	for _, row := range out[1:] {
+		cells := strings.Split(row, ",")
+		sum := 0.0
+		for _, c := range cells[2:] {
+			p, err := strconv.ParseFloat(c, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum += p
+		}
+		if len(cells) != 5 || sum < 0.9999 || sum > 1.0001 {
+			t.Errorf("predict row %q: probabilities sum to %v", row, sum)
+		}
+	}
+
+	// studies and export see the study.
+	r = sweep(t, env, "studies")
+	if r.code != 0 || !strings.Contains(r.stdout, study) {
+		t.Errorf("studies: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = sweep(t, env, "export", study, "--format", "csv")
+	if r.code != 0 || strings.Count(strings.TrimSpace(r.stdout), "\n") != 6 {
+		t.Errorf("export: exit %d, want a header and 6 rows:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// Running again resumes: nothing left to do.
+	r = sweep(t, env, "run", "--trials", "6", quickstart, "--study", study)
+	if r.code != 0 || !strings.Contains(r.stdout, "resuming, 6 of 6 trials recorded") {
+		t.Errorf("second run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestUserErrors checks the errors a user meets: each is one line on
+// stderr, with the right exit code, saying where.
+func TestUserErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	data, err := filepath.Abs("../../experiments/data/iris.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	malformed := writeFile(t, dir, "malformed.yaml", "name: bad\ndata:\n  path: "+data+"\nsearch:\n  space:\n    dropout: {min: 0, max: 1.5}\n")
+	noData := writeFile(t, dir, "nodata.yaml", "data:\n  path: missing.csv\n")
+	noLabel := writeFile(t, dir, "nolabel.yaml", "data:\n  path: "+data+"\n  label: species\n")
+	db := filepath.Join(dir, "sweep.db")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"missing spec", []string{"run", filepath.Join(dir, "nope.yaml")}, 1, "nope.yaml does not exist"},
+		{"malformed spec", []string{"run", malformed}, 1, "malformed.yaml:6: search.space.dropout.max: must be below 1, got 1.5"},
+		{"missing data file", []string{"run", noData}, 1, "nodata.yaml:2: data.path: data file " + filepath.Join(dir, "missing.csv") + " does not exist"},
+		{"missing label column", []string{"run", noLabel}, 1, `nolabel.yaml:3: data.label: ` + data + `:1: label column "species" not found`},
+		{"unreachable DSN", []string{"run", quickstart, "--db", "postgres://sweep:hunter2secret@127.0.0.1:1/sweep?connect_timeout=2"}, 1, "postgres://sweep:xxxxx@127.0.0.1:1/sweep"},
+		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{"unknown flag", []string{"run", quickstart, "--paralel", "2"}, 2, "flag provided but not defined: -paralel"},
+		{"missing argument", []string{"show"}, 2, "show: missing trial ID"},
+		{"bad trial ID", []string{"show", "abc"}, 2, `show: trial ID must be a positive integer, got "abc"`},
+		{"unknown trial", []string{"show", "999", "--db", db}, 1, "trial 999: not found"},
+		{"bad format", []string{"leaderboard", "--format", "xml", "--db", db}, 2, "--format must be table, csv or json"},
+		{"bad where", []string{"leaderboard", "--where", "units", "--db", db}, 2, "--where wants PARAM=VALUE"},
+		{"predict without data", []string{"predict", "1", "--db", db}, 2, "predict: --data CSV is required"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := sweep(t, Env{DB: db}, tc.args...)
+			if r.code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tc.code, r.stdout, r.stderr)
+			}
+			first, _, _ := strings.Cut(r.stderr, "\n")
+			if !strings.HasPrefix(first, "sweep: ") || !strings.Contains(first, tc.want) {
+				t.Errorf("stderr first line\n  %s\nwant it to contain\n  %s", first, tc.want)
+			}
+			if strings.Contains(r.stderr+r.stdout, "hunter2secret") {
+				t.Errorf("output leaks the password: %s", r.stderr)
+			}
+		})
+	}
+}
+
+func TestInterruptStopsScheduling(t *testing.T) {
+	t.Parallel()
+	sig := make(chan os.Signal, 1)
+	sig <- syscall.SIGINT
+	r := sweep(t, Env{DB: filepath.Join(t.TempDir(), "s.db"), Signals: sig}, "run", quickstart, "--parallel", "1")
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "stopping: no new trials") || !strings.Contains(r.stderr, "run the same command to resume") {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestReorderArgs(t *testing.T) {
+	t.Parallel()
+	app := NewApp(Env{})
+	tests := []struct{ in, want string }{
+		{"sweep run spec.yaml --parallel 4", "sweep run --parallel 4 -- spec.yaml"},
+		{"sweep run --parallel 4 spec.yaml", "sweep run --parallel 4 -- spec.yaml"},
+		{"sweep run spec.yaml --db=x.db --trials 3", "sweep run --db=x.db --trials 3 -- spec.yaml"},
+		{"sweep leaderboard --where units=8 -n 3 --where l2=0.0", "sweep leaderboard --where units=8 -n 3 --where l2=0.0"},
+		{"sweep predict 12 --data new.csv", "sweep predict --data new.csv -- 12"},
+		{"sweep run -- -odd.yaml", "sweep run -- -odd.yaml"},
+		{"sweep --help", "sweep --help"},
+		{"sweep unknown a --b", "sweep unknown a --b"},
+	}
+	for _, tc := range tests {
+		got := strings.Join(ReorderArgs(app, strings.Fields(tc.in)), " ")
+		if got != tc.want {
+			t.Errorf("ReorderArgs(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestHelpGolden(t *testing.T) {
+	t.Parallel()
+	r := sweep(t, Env{}, "--help")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	golden := filepath.Join("testdata", "help.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(r.stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestHelpGolden -update to create it)", err)
+	}
+	if r.stdout != string(want) {
+		t.Errorf("sweep --help differs from %s (rerun with -update if intended):\n%s", golden, r.stdout)
+	}
+}
+
+// ExampleMain shows an invalid spec being rejected with its file, line and
+// field path, and the exit code.
+func ExampleMain() {
+	env := Env{Stdout: os.Stdout, Stderr: os.Stdout}
+	code := Main(context.Background(), []string{"sweep", "run", "testdata/bad-dropout.yaml"}, env)
+	fmt.Println("exit code", code)
+	// Output:
+	// sweep: testdata/bad-dropout.yaml:12: search.space.dropout.max: must be below 1, got 1.5
+	// exit code 1
+}
