@@ -423,7 +423,7 @@ func (p *parser) row(cr *csv.Reader, rec []string, line, want int) error {
 			s := strings.TrimSpace(rec[i])
 			// Parse first: the missing-value lookup only runs for cells
 			// that are not plain numbers ("NaN" parses, so it is checked).
-			v, err := strconv.ParseFloat(s, 64)
+			v, err := parseNumber(s)
 			if (err != nil || math.IsNaN(v)) && p.missing[s] {
 				p.vals[k] = math.NaN()
 				nMissing++
@@ -453,4 +453,37 @@ func (p *parser) row(cr *csv.Reader, rec []string, line, want int) error {
 	}
 	p.t.Lines = append(p.t.Lines, line)
 	return nil
+}
+
+// parseNumber is strconv.ParseFloat with a fast path for short decimal
+// integers (pixel values, counts), which are most cells of wide numeric
+// files; any integer below 2^53 converts to float64 exactly, as ParseFloat
+// would.
+func parseNumber(s string) (float64, error) {
+	if n := len(s); n > 0 && n <= 15 {
+		i, neg := 0, false
+		if s[0] == '-' || s[0] == '+' {
+			neg, i = s[0] == '-', 1
+		}
+		if i < n {
+			var v int64
+			for ; i < n; i++ {
+				c := s[i] - '0'
+				if c > 9 {
+					break
+				}
+				v = v*10 + int64(c)
+			}
+			if i == n {
+				if neg {
+					if v == 0 {
+						return math.Copysign(0, -1), nil
+					}
+					v = -v
+				}
+				return float64(v), nil
+			}
+		}
+	}
+	return strconv.ParseFloat(s, 64)
 }

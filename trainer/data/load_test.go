@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -261,6 +262,30 @@ func FuzzRead(f *testing.F) {
 					}
 				}
 			}
+		}
+	})
+}
+
+func TestParseNumberMatchesParseFloat(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"0", "7", "-0", "+12", "255", "-999999999999999", "123456789012345", "1234567890123456", "1.5", "1e3", "-", "+", "", "12a", "0x10", "inf", "NaN", "٣"} {
+		got, gerr := parseNumber(s)
+		want, werr := strconv.ParseFloat(s, 64)
+		if (gerr == nil) != (werr == nil) || (werr == nil && math.Float64bits(got) != math.Float64bits(want)) {
+			t.Errorf("parseNumber(%q) = %v, %v; ParseFloat gives %v, %v", s, got, gerr, want, werr)
+		}
+	}
+}
+
+func FuzzParseNumber(f *testing.F) {
+	for _, s := range []string{"0", "-12", "+3", "1.5e3", "abc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, gerr := parseNumber(s)
+		want, werr := strconv.ParseFloat(s, 64)
+		if (gerr == nil) != (werr == nil) || (werr == nil && math.Float64bits(got) != math.Float64bits(want)) {
+			t.Errorf("parseNumber(%q) = %v, %v; ParseFloat gives %v, %v", s, got, gerr, want, werr)
 		}
 	})
 }
