@@ -27,7 +27,7 @@ func (s *Spec) DataConfig() data.Config {
 		Split:  data.SplitConfig{Test: d.Split.Test, Validation: d.Split.Validation},
 		Impute: d.Impute,
 		Scale:  d.Scale,
-		// PENDING-TEXT: Text: d.TextOpts once data.TextOptions aliases text.Options.
+		Text:   d.TextOpts,
 		Sampling: data.Sampling{
 			Strategy: d.Sampling.Strategy,
 			K:        d.Sampling.K,

@@ -25,8 +25,11 @@ type progress struct {
 	objective string
 	epochs    int
 
-	start    time.Time
+	start time.Time
+	// done counts trial numbers with a final outcome; a failed trial that
+	// is retried is counted once.
 	done     int
+	finished map[int]bool
 	best     float64
 	bestID   int64
 	running  map[int64]*runningTrial
@@ -46,7 +49,7 @@ const redrawEvery = 100 * time.Millisecond
 
 func newProgress(w io.Writer, env Env, total int, dir search.Direction, objective string) *progress {
 	return &progress{w: w, env: env, total: total, dir: dir, objective: objective,
-		start: env.Now(), best: math.NaN(), running: map[int64]*runningTrial{}}
+		start: env.Now(), best: math.NaN(), running: map[int64]*runningTrial{}, finished: map[int]bool{}}
 }
 
 func (p *progress) event(ev search.Event) {
@@ -66,7 +69,8 @@ func (p *progress) event(ev search.Event) {
 	case search.EventTrialFinished:
 		delete(p.running, ev.Trial.ID)
 		t := ev.Trial
-		if t.Status != search.StatusInterrupted {
+		if t.Status != search.StatusInterrupted && !p.finished[t.Number] {
+			p.finished[t.Number] = true
 			p.done++
 		}
 		if t.Status == search.StatusComplete && t.Result != nil && p.dir.Better(t.Result.Value, p.best) {
