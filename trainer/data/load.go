@@ -431,7 +431,13 @@ func (p *parser) row(cr *csv.Reader, rec []string, line, want int) error {
 			}
 			if err != nil && !errors.Is(err, strconv.ErrRange) {
 				fl, col := cr.FieldPos(i)
-				return &rowError{fmt.Sprintf("%s:%d:%d: column %q: %q is not a number", p.name, fl, col, p.t.Columns[i].Name, rec[i])}
+				msg := fmt.Sprintf("%s:%d:%d: column %q: %q is not a number", p.name, fl, col, p.t.Columns[i].Name, rec[i])
+				if p.t.rows == 0 && p.t.Dropped == 0 {
+					// First data row: more likely a text or id column
+					// than a typo.
+					msg += fmt.Sprintf("; if it is the text column, set text to %q; to skip it, list the numeric columns in features", p.t.Columns[i].Name)
+				}
+				return &rowError{msg}
 			}
 			if math.IsInf(v, 0) || math.IsNaN(v) {
 				fl, col := cr.FieldPos(i)

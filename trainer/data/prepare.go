@@ -158,6 +158,9 @@ func usableRows(t *Table, cfg Config) (rows []int, classes []string, y []int, no
 	if t.Labels == nil {
 		return nil, nil, nil, nil, fmt.Errorf("no label column %q", t.Options.Label)
 	}
+	if t.Dropped > 0 {
+		notes = append(notes, fmt.Sprintf("load: %d malformed rows dropped (first: %s)", t.Dropped, t.DroppedReasons[0]))
+	}
 	rows = make([]int, 0, t.Len())
 	dropped := 0
 	for i := 0; i < t.Len(); i++ {
