@@ -34,7 +34,8 @@ type Options struct {
 	// ENGLISH_STOP_WORDS, matched after case and accent handling and before
 	// stemming).
 	StopWords string `json:"stop_words" yaml:"stop_words"`
-	// Stemmer is "none" (default) or "snowball" (Snowball English, Porter2).
+	// Stemmer is "none" (default), "snowball" (Snowball English, Porter2) or
+	// "porter" (Porter's original 1980 algorithm).
 	Stemmer string `json:"stemmer" yaml:"stemmer"`
 	// NGramMin and NGramMax bound the word n-gram lengths; default 1 and 1.
 	// N-grams are built after stop-word removal and stemming.
@@ -113,7 +114,7 @@ func (o Options) Validate() error {
 		enum("punctuation", o.Punctuation, "split", "remove"),
 		enum("digits", o.Digits, "keep", "remove", "zero"),
 		enum("stop_words", o.StopWords, "none", "english"),
-		enum("stemmer", o.Stemmer, "none", "snowball"),
+		enum("stemmer", o.Stemmer, "none", "snowball", "porter"),
 		enum("idf", o.IDF, "smooth", "plain", "none"),
 		enum("norm", o.Norm, "l2", "l1", "none"),
 	} {

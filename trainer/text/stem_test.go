@@ -89,3 +89,49 @@ func TestSnowballEnglishRules(t *testing.T) {
 		}
 	}
 }
+
+func TestPorterOriginalMatchesNLTK(t *testing.T) {
+	t.Parallel()
+	want := loadStems(t, "porter_original")
+	for _, w := range sortedKeys(want) {
+		if got := PorterOriginal(w); got != want[w] {
+			t.Errorf("PorterOriginal(%q) = %q, want %q (NLTK ORIGINAL_ALGORITHM)", w, got, want[w])
+		}
+	}
+}
+
+func TestPorterOriginalRules(t *testing.T) {
+	t.Parallel()
+	// Examples given with each rule in Porter (1980), "An algorithm for
+	// suffix stripping", and words of one or two letters, which the
+	// original algorithm does not exempt.
+	tests := []struct{ in, want string }{
+		{"caresses", "caress"}, {"ponies", "poni"}, {"caress", "caress"}, {"cats", "cat"},
+		{"feed", "feed"}, {"agreed", "agre"}, {"plastered", "plaster"}, {"bled", "bled"},
+		{"motoring", "motor"}, {"sing", "sing"}, {"conflated", "conflat"}, {"troubled", "troubl"},
+		{"sized", "size"}, {"hopping", "hop"}, {"tanned", "tan"}, {"falling", "fall"},
+		{"hissing", "hiss"}, {"fizzed", "fizz"}, {"failing", "fail"}, {"filing", "file"},
+		{"happy", "happi"}, {"sky", "sky"}, {"relational", "relat"}, {"conditional", "condit"},
+		{"rational", "ration"}, {"valenci", "valenc"}, {"hesitanci", "hesit"}, {"digitizer", "digit"},
+		{"conformabli", "conform"}, {"radicalli", "radic"}, {"differentli", "differ"}, {"vileli", "vile"},
+		{"analogousli", "analog"}, {"vietnamization", "vietnam"}, {"predication", "predic"},
+		{"operator", "oper"}, {"feudalism", "feudal"}, {"decisiveness", "decis"}, {"hopefulness", "hope"},
+		{"callousness", "callous"}, {"formaliti", "formal"}, {"sensitiviti", "sensit"},
+		{"sensibiliti", "sensibl"}, {"triplicate", "triplic"}, {"formative", "form"},
+		{"formalize", "formal"}, {"electriciti", "electr"}, {"electrical", "electr"},
+		{"hopeful", "hope"}, {"goodness", "good"}, {"revival", "reviv"}, {"allowance", "allow"},
+		{"inference", "infer"}, {"airliner", "airlin"}, {"gyroscopic", "gyroscop"},
+		{"adjustable", "adjust"}, {"defensible", "defens"}, {"irritant", "irrit"},
+		{"replacement", "replac"}, {"adjustment", "adjust"}, {"dependent", "depend"},
+		{"adoption", "adopt"}, {"homologou", "homolog"}, {"communism", "commun"},
+		{"activate", "activ"}, {"angulariti", "angular"}, {"homologous", "homolog"},
+		{"effective", "effect"}, {"bowdlerize", "bowdler"}, {"probate", "probat"}, {"rate", "rate"},
+		{"cease", "ceas"}, {"controll", "control"}, {"roll", "roll"},
+		{"is", "i"}, {"as", "a"}, {"a", "a"}, {"", ""}, {"Running", "run"},
+	}
+	for _, tc := range tests {
+		if got := PorterOriginal(tc.in); got != tc.want {
+			t.Errorf("PorterOriginal(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -34,6 +34,8 @@ func TestTokenize(t *testing.T) {
 			[]string{"film", "expected"}},
 		{"snowball", "Running runners ran generously", Options{Stemmer: "snowball"},
 			[]string{"run", "runner", "ran", "generous"}},
+		{"porter", "Running runners ran generously", Options{Stemmer: "porter"},
+			[]string{"run", "runner", "ran", "gener"}},
 		{"stop then stem", "the others", Options{StopWords: "english", Stemmer: "snowball"}, []string{}},
 		{"one-rune tokens", "a b cd", Options{MinTokenRunes: 1}, []string{"a", "b", "cd"}},
 		{"greek and cjk", "ΣΟΦΙΑ 東京タワー", Options{}, []string{"σοφια", "東京タワー"}},
@@ -267,7 +269,7 @@ func FuzzTransform(f *testing.F) {
 			StripAccents:  []string{"none", "unicode", "ascii"}[int(bits>>1)%3],
 			Punctuation:   []string{"split", "remove"}[bits>>3&1],
 			Digits:        []string{"keep", "zero", "remove"}[int(bits>>4)%3],
-			Stemmer:       []string{"none", "snowball"}[bits>>6&1],
+			Stemmer:       []string{"none", "snowball", "porter"}[int(bits>>6)%3],
 			NGramMax:      1 + int(bits>>7),
 			MinTokenRunes: 1 + int(bits&1),
 		}

@@ -106,8 +106,11 @@ func (in *interner) token(tok []byte) int32 {
 	id := int32(-1)
 	if in.o.StopWords != "english" || !isStopWord(s) {
 		text := s
-		if in.o.Stemmer == "snowball" {
+		switch in.o.Stemmer {
+		case "snowball":
 			text = SnowballEnglish(s)
+		case "porter":
+			text = PorterOriginal(s)
 		}
 		var ok bool
 		if id, ok = in.uni[text]; !ok {
