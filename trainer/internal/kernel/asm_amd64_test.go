@@ -75,3 +75,15 @@ func TestGeneratedUpToDate(t *testing.T) {
 		}
 	}
 }
+
+// extraGemm32 lists float32 Gemm paths to benchmark besides Gemm and
+// gemmGo: the AVX2 kernels, when the CPU has AVX-512 and Gemm would not pick
+// them.
+func extraGemm32() []gemmVariant {
+	if !cpu.X86.HasAVX512F || !cpu.X86.HasAVX2 || !cpu.X86.HasFMA {
+		return nil
+	}
+	return []gemmVariant{{"f32-avx2", func(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+		gemmAsm(false, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
+	}}}
+}

@@ -3,6 +3,7 @@ package kernel
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -27,10 +28,37 @@ func mlpShapes(m int) []mlpShape {
 	}
 }
 
+// gemmVariant is one float32 Gemm implementation under benchmark.
+type gemmVariant struct {
+	name string
+	gemm func(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+}
+
+// runFlops runs body b.N times and reports GFLOP/s over wall time and, where
+// the OS gives it, over the thread's CPU time ("GFLOP/s-cpu"), which leaves
+// out the time the thread waited for a CPU shared with other jobs.
+func runFlops(b *testing.B, flops float64, body func()) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	t0, ok := threadCPU()
+	for b.Loop() {
+		body()
+	}
+	t1, _ := threadCPU()
+	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	if ok && t1 > t0 {
+		b.ReportMetric(flops*float64(b.N)/float64(t1-t0), "GFLOP/s-cpu")
+	}
+}
+
 // BenchmarkGemm runs every product of a training step at batch 32 and 128
-// in float32 through Gemm, through the pure-Go path, and through gonum's
-// pure-Go blas32.Gemm (the peer), and in float64 through Gemm.
+// in float32 through Gemm (f32), the pure-Go path (f32-purego), any other
+// assembly path the CPU has, and gonum's blas32.Gemm (f32-gonum, the peer:
+// Go with SSE assembly for its inner loops; run with -cpu 1, since gonum
+// splits large products over goroutines), then in float64 through Gemm.
 func BenchmarkGemm(b *testing.B) {
+	variants := []gemmVariant{{"f32", Gemm[float32]}, {"f32-purego", gemmGo[float32]}}
+	variants = append(variants, extraGemm32()...)
 	for _, batch := range []int{32, 128} {
 		for _, s := range mlpShapes(batch) {
 			rng := rand.New(rand.NewPCG(1, 1))
@@ -38,21 +66,13 @@ func BenchmarkGemm(b *testing.B) {
 			a, bb, c := convert[float32](g.a), convert[float32](g.b), convert[float32](g.c)
 			flops := 2 * float64(s.m) * float64(s.n) * float64(s.k)
 			name := fmt.Sprintf("m=%d/%s", batch, s.name)
-			report := func(b *testing.B) {
-				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			for _, v := range variants {
+				b.Run(name+"/"+v.name, func(b *testing.B) {
+					runFlops(b, flops, func() {
+						v.gemm(g.transA, g.transB, g.m, g.n, g.k, a, g.lda, bb, g.ldb, 0, c, g.ldc)
+					})
+				})
 			}
-			b.Run(name+"/f32", func(b *testing.B) {
-				for b.Loop() {
-					Gemm(g.transA, g.transB, g.m, g.n, g.k, a, g.lda, bb, g.ldb, 0, c, g.ldc)
-				}
-				report(b)
-			})
-			b.Run(name+"/f32-purego", func(b *testing.B) {
-				for b.Loop() {
-					gemmGo(g.transA, g.transB, g.m, g.n, g.k, a, g.lda, bb, g.ldb, 0, c, g.ldc)
-				}
-				report(b)
-			})
 			b.Run(name+"/f32-gonum", func(b *testing.B) {
 				ar, ac := g.m, g.k
 				if g.transA {
@@ -72,17 +92,13 @@ func BenchmarkGemm(b *testing.B) {
 				if g.transB {
 					tB = blas.Trans
 				}
-				for b.Loop() {
-					blas32.Gemm(tA, tB, 1, ga, gb, 0, gc)
-				}
-				report(b)
+				runFlops(b, flops, func() { blas32.Gemm(tA, tB, 1, ga, gb, 0, gc) })
 			})
 			a64, b64, c64 := convert[float64](g.a), convert[float64](g.b), convert[float64](g.c)
 			b.Run(name+"/f64", func(b *testing.B) {
-				for b.Loop() {
+				runFlops(b, flops, func() {
 					Gemm(g.transA, g.transB, g.m, g.n, g.k, a64, g.lda, b64, g.ldb, 0, c64, g.ldc)
-				}
-				report(b)
+				})
 			})
 		}
 	}
@@ -100,33 +116,18 @@ func BenchmarkCSR(b *testing.B) {
 		bb, c := convert[float32](s.b), convert[float32](s.c)
 		bt, ct := convert[float32](s.bt), convert[float32](s.ct)
 		flops := 2 * float64(len(s.values)) * n
-		report := func(b *testing.B) {
-			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-		}
 		b.Run(fmt.Sprintf("m=%d/CSRMul/f32", m), func(b *testing.B) {
-			for b.Loop() {
-				CSRMul(m, n, s.indptr, s.indices, values, bb, s.ldb, 0, c, s.ldc)
-			}
-			report(b)
+			runFlops(b, flops, func() { CSRMul(m, n, s.indptr, s.indices, values, bb, s.ldb, 0, c, s.ldc) })
 		})
 		b.Run(fmt.Sprintf("m=%d/CSRMul/f32-purego", m), func(b *testing.B) {
-			for b.Loop() {
-				csrMulGo(m, n, s.indptr, s.indices, values, bb, s.ldb, 0, c, s.ldc)
-			}
-			report(b)
+			runFlops(b, flops, func() { csrMulGo(m, n, s.indptr, s.indices, values, bb, s.ldb, 0, c, s.ldc) })
 		})
 		// beta == 1 so that the time is the product, not clearing 5000×128.
 		b.Run(fmt.Sprintf("m=%d/CSRTMul/f32", m), func(b *testing.B) {
-			for b.Loop() {
-				CSRTMul(m, n, k, s.indptr, s.indices, values, bt, s.ldbt, 1, ct, s.ldct)
-			}
-			report(b)
+			runFlops(b, flops, func() { CSRTMul(m, n, k, s.indptr, s.indices, values, bt, s.ldbt, 1, ct, s.ldct) })
 		})
 		b.Run(fmt.Sprintf("m=%d/CSRTMul/f32-purego", m), func(b *testing.B) {
-			for b.Loop() {
-				csrTMulGo(m, n, s.indptr, s.indices, values, bt, s.ldbt, ct, s.ldct)
-			}
-			report(b)
+			runFlops(b, flops, func() { csrTMulGo(m, n, s.indptr, s.indices, values, bt, s.ldbt, ct, s.ldct) })
 		})
 	}
 }

@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package kernel
+
+// extraGemm32 lists float32 Gemm paths to benchmark besides Gemm and
+// gemmGo; there are none without assembly.
+func extraGemm32() []gemmVariant { return nil }
