@@ -170,7 +170,9 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 		Host:      t.Host,
 		StartedAt: t.StartedAt,
 	}
-	return cloneTrial(*cur), nil
+	out := *cur
+	out.Params = t.Params // the caller's own map: the store keeps its copy
+	return out, nil
 }
 
 // FinishTrial records the final state of a running trial, found by t.ID (or

@@ -1,0 +1,309 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/sweep-ml/sweep/search"
+	"github.com/sweep-ml/sweep/tracker"
+)
+
+const timeLayout = "2006-01-02 15:04:05.000000"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// nullTime writes the zero time as NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return formatTime(t)
+}
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.ParseInLocation("2006-01-02 15:04:05.999999999", s, time.UTC)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return t, nil
+}
+
+func parseNullTime(s sql.NullString) (time.Time, error) {
+	if !s.Valid {
+		return time.Time{}, nil
+	}
+	return parseTime(s.String)
+}
+
+// sqlReal encodes a float for a REAL column: SQLite would store NaN as NULL,
+// so NaN is written as the text 'NaN', which database/sql reads back as NaN.
+func sqlReal(f float64) any {
+	if math.IsNaN(f) {
+		return "NaN"
+	}
+	return f
+}
+
+// nullReal is sqlReal for an optional value.
+func nullReal(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return sqlReal(*f)
+}
+
+// StartTrial implements search.Store: one upsert that inserts trial k or
+// re-marks an unfinished row as running with attempt+1, keeping its ID.
+func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, error) {
+	params, err := encodeParams(t.Params)
+	if err != nil {
+		return t, fmt.Errorf("start trial %d of study %d: %w", t.Number, t.StudyID, err)
+	}
+	if t.Number < 0 {
+		return t, fmt.Errorf("start trial %d of study %d: negative number", t.Number, t.StudyID)
+	}
+	now := s.opts.Now()
+	var id int64
+	var attempt int
+	err = s.w.QueryRowContext(ctx, `INSERT INTO trials
+		(study_id, number, status, params, seed, attempt, host, started_at, worker, heartbeat_at, lease_expires_at)
+		VALUES (?, ?, 'running', ?, ?, 1, ?, ?, ?, ?, ?)
+		ON CONFLICT (study_id, number) DO UPDATE SET
+			status = 'running', params = excluded.params, seed = excluded.seed,
+			attempt = trials.attempt + 1, host = excluded.host, started_at = excluded.started_at,
+			finished_at = NULL, error = '', worker = excluded.worker,
+			heartbeat_at = excluded.heartbeat_at, lease_expires_at = excluded.lease_expires_at
+		WHERE trials.status NOT IN ('complete', 'pruned')
+		RETURNING id, attempt`,
+		t.StudyID, t.Number, params, int64(t.Seed), t.Host, nullTime(t.StartedAt), t.Host,
+		formatTime(now), formatTime(now.Add(s.opts.Lease))).Scan(&id, &attempt)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return t, fmt.Errorf("start trial %d of study %d: %w", t.Number, t.StudyID, search.ErrTrialFinished)
+	case isConstraint(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY):
+		return t, fmt.Errorf("start trial %d: study %d: %w", t.Number, t.StudyID, search.ErrNotFound)
+	case err != nil:
+		return t, fmt.Errorf("start trial %d of study %d: %w", t.Number, t.StudyID, err)
+	}
+	t.ID, t.Attempt, t.Status = id, attempt, search.StatusRunning
+	t.FinishedAt, t.Error = time.Time{}, ""
+	return t, nil
+}
+
+func encodeParams(p search.Params) (string, error) {
+	if p == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return "", fmt.Errorf("params: %w", err)
+	}
+	return string(b), nil
+}
+
+func decodeParams(b []byte) (search.Params, error) {
+	p := search.Params{}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("params: %w", err)
+	}
+	return p, nil
+}
+
+// FinishTrial implements search.Store. Everything is written in one
+// IMMEDIATE transaction, replacing the child rows of earlier attempts.
+func (s *Store) FinishTrial(ctx context.Context, t search.Trial) error {
+	what := fmt.Sprintf("finish trial %d (study %d, number %d)", t.ID, t.StudyID, t.Number)
+	switch t.Status {
+	case search.StatusComplete, search.StatusPruned, search.StatusFailed, search.StatusInterrupted:
+	default:
+		return fmt.Errorf("%s: status %s is not a final status", what, t.Status)
+	}
+	params, err := encodeParams(t.Params)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	inter, err := tracker.EncodeFloats(t.Intermediate)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	r := t.Result
+	var metrics []byte
+	var cols [10]*float64
+	var value *float64
+	var bestEpoch, epochsRun any
+	var stopReason, fingerprint string
+	var code search.CodeVersion
+	if r != nil {
+		if metrics, err = tracker.EncodeMetrics(r.Values); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		cols = tracker.SplitMetrics(r.Values)
+		v := r.Value
+		value = &v
+		bestEpoch, epochsRun = r.BestEpoch, r.EpochsRun
+		stopReason, fingerprint, code = r.StopReason, r.PipelineFingerprint, r.Code
+	}
+	evals, err := encodeEvaluations(r)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	defer tx.Rollback()
+	args := []any{t.Status.String(), params, int64(t.Seed), r != nil, nullReal(value)}
+	for _, c := range cols {
+		args = append(args, nullReal(c))
+	}
+	args = append(args, nullBytes(metrics), string(inter), bestEpoch, epochsRun, stopReason, t.Error,
+		t.Host, nullTime(t.StartedAt), nullTime(t.FinishedAt), code.Module, code.Revision, code.Dirty,
+		code.GoVersion, code.Platform, fingerprint, formatTime(s.opts.Now()),
+		t.ID, t.ID, t.StudyID, t.Number, t.Attempt, t.Attempt)
+	var id int64
+	err = tx.QueryRowContext(ctx, `UPDATE trials SET
+		status = ?, params = ?, seed = ?, has_result = ?, value = ?,
+		val_macro_f1 = ?, val_accuracy = ?, val_balanced_accuracy = ?, val_loss = ?, val_weighted_f1 = ?,
+		test_macro_f1 = ?, test_accuracy = ?, test_balanced_accuracy = ?, test_loss = ?, test_weighted_f1 = ?,
+		metrics = ?, intermediate = ?, best_epoch = ?, epochs_run = ?, stop_reason = ?, error = ?,
+		host = ?, started_at = coalesce(?, started_at), finished_at = ?,
+		code_module = ?, code_revision = ?, code_dirty = ?, go_version = ?, platform = ?,
+		pipeline_fingerprint = ?, heartbeat_at = ?, lease_expires_at = NULL
+		WHERE (id = ? OR (? = 0 AND study_id = ? AND number = ?))
+		  AND status = 'running' AND (? = 0 OR attempt = ?)
+		RETURNING id`, args...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, s.notRunning(ctx, tx, t))
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	for _, table := range []string{"trial_evaluations", "trial_classes", "trial_epochs"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE trial_id = ?`, id); err != nil {
+			return fmt.Errorf("%s: clear %s: %w", what, table, err)
+		}
+	}
+	if r != nil {
+		if err := insertRows(ctx, tx, `trial_evaluations (trial_id, position, split, labels, confusion)`, 5,
+			len(r.Evaluations), func(i int, a []any) []any {
+				return append(a, id, i, r.Evaluations[i].Split, evals[i].labels, evals[i].confusion)
+			}); err != nil {
+			return fmt.Errorf("%s: evaluations: %w", what, err)
+		}
+		type classRow struct {
+			pos, idx int
+			split    string
+			c        search.ClassMetrics
+		}
+		var classes []classRow
+		for p, e := range r.Evaluations {
+			for i, c := range e.Classes {
+				classes = append(classes, classRow{p, i, e.Split, c})
+			}
+		}
+		if err := insertRows(ctx, tx, `trial_classes (trial_id, position, split, class_index, label, precision, recall, f1, support)`, 9,
+			len(classes), func(i int, a []any) []any {
+				c := classes[i]
+				return append(a, id, c.pos, c.split, c.idx, c.c.Label, sqlReal(c.c.Precision), sqlReal(c.c.Recall), sqlReal(c.c.F1), c.c.Support)
+			}); err != nil {
+			return fmt.Errorf("%s: classes: %w", what, err)
+		}
+		if err := insertRows(ctx, tx, `trial_epochs (trial_id, position, epoch, train_loss, train_acc, val_loss, val_acc, val_macro_f1, seconds)`, 9,
+			len(r.History), func(i int, a []any) []any {
+				e := r.History[i]
+				return append(a, id, i, e.Epoch, sqlReal(e.TrainLoss), sqlReal(e.TrainAcc), sqlReal(e.ValLoss), sqlReal(e.ValAcc), sqlReal(e.ValMacroF1), sqlReal(e.Seconds))
+			}); err != nil {
+			return fmt.Errorf("%s: history: %w", what, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", what, err)
+	}
+	return nil
+}
+
+// notRunning explains why no running row matched a FinishTrial.
+func (s *Store) notRunning(ctx context.Context, q querier, t search.Trial) error {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM trials WHERE id = ? OR (? = 0 AND study_id = ? AND number = ?)`,
+		t.ID, t.ID, t.StudyID, t.Number).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return search.ErrNotFound
+	}
+	return search.ErrTrialFinished
+}
+
+func nullBytes(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+type encodedEvaluation struct{ labels, confusion string }
+
+func encodeEvaluations(r *search.Result) ([]encodedEvaluation, error) {
+	if r == nil {
+		return nil, nil
+	}
+	out := make([]encodedEvaluation, len(r.Evaluations))
+	for i, e := range r.Evaluations {
+		labels := e.Labels
+		if labels == nil {
+			labels = []string{}
+		}
+		lb, err := json.Marshal(labels)
+		if err != nil {
+			return nil, fmt.Errorf("evaluation %s labels: %w", e.Split, err)
+		}
+		conf := e.Confusion
+		if conf == nil {
+			conf = [][]int{}
+		}
+		cb, err := json.Marshal(conf)
+		if err != nil {
+			return nil, fmt.Errorf("evaluation %s confusion: %w", e.Split, err)
+		}
+		out[i] = encodedEvaluation{string(lb), string(cb)}
+	}
+	return out, nil
+}
+
+// insertRows inserts n rows of width columns with multi-row INSERT
+// statements of at most 500 rows, binding every value as a parameter.
+func insertRows(ctx context.Context, tx *sql.Tx, into string, width, n int, row func(i int, args []any) []any) error {
+	const chunk = 500
+	args := make([]any, 0, min(n, chunk)*width)
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
+	for start := 0; start < n; start += chunk {
+		end := min(start+chunk, n)
+		args = args[:0]
+		var sb strings.Builder
+		sb.WriteString("INSERT INTO ")
+		sb.WriteString(into)
+		sb.WriteString(" VALUES ")
+		for i := start; i < end; i++ {
+			if i > start {
+				sb.WriteByte(',')
+			}
+			sb.WriteString(one)
+			args = row(i, args)
+		}
+		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
