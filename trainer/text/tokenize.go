@@ -112,6 +112,12 @@ func (in *interner) token(tok []byte) int32 {
 		case "porter":
 			text = PorterOriginal(s)
 		}
+		if text == "" {
+			// Porter's algorithm reduces "s" to nothing; an empty term
+			// carries no information, so it is dropped like a stop word.
+			in.raw.put(tok, -1)
+			return -1
+		}
 		var ok bool
 		if id, ok = in.uni[text]; !ok {
 			id = in.addTerm(text)

@@ -2,8 +2,9 @@
 // folding, accent stripping, tokenisation like scikit-learn's default token
 // pattern (?u)\b\w\w+\b, English stop words, stemming (Snowball English,
 // i.e. Porter2, and Porter's original algorithm), word n-grams, vocabulary
-// selection (min_df, max_df, max_features) and TF-IDF weighting. Configured alike, Fit and Transform reproduce scikit-learn's
-// TfidfVectorizer: the same vocabulary and values.
+// selection (min_df, max_df, max_features) and TF-IDF weighting. Configured
+// alike, Fit and Transform reproduce scikit-learn's TfidfVectorizer: the same
+// vocabulary and values.
 package text
 
 import (
