@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"math/rand/v2"
 	"runtime/debug"
-	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -115,7 +114,6 @@ func Optimize(ctx context.Context, store Store, study Study, space Space, sample
 		sampler:   sampler,
 		objective: objective,
 		maxTrials: maxTrials,
-		trials:    make(map[int]Trial),
 		stopping:  make(chan struct{}),
 		jitter:    rand.New(rand.NewPCG(study.Seed, 0x6A177E5)),
 	}
@@ -136,7 +134,8 @@ type driver struct {
 	maxTrials int
 
 	mu       sync.Mutex
-	trials   map[int]Trial // latest state by Number
+	trials   []Trial // latest state by Number (those known)
+	known    []bool  // whether trials[k] holds a trial
 	finished []Trial       // append-only: final states, in order learnt
 	running  int
 	started  int
@@ -156,15 +155,20 @@ func (d *driver) optimize(ctx context.Context, study Study) (Summary, error) {
 		return Summary{Study: study, Reason: reasonFor(ctx, err)}, err
 	}
 	d.study = st
-	prior, err := retryStore(ctx, d, "list trials", func(ctx context.Context) ([]Trial, error) {
+	prior, err := retryStore(ctx, d, storeCall{"list trials", -1}, func(ctx context.Context) ([]Trial, error) {
 		return d.store.Trials(ctx, st.ID)
 	})
 	if err != nil {
 		return d.summary(reasonFor(ctx, err)), err
 	}
+	n := d.maxTrials
 	for _, t := range prior {
-		d.trials[t.Number] = t
-		if t.Status.Finished() || (t.Status == StatusFailed && !d.retryAllowed(t.Attempt)) {
+		n = max(n, t.Number+1)
+	}
+	d.trials, d.known = make([]Trial, n), make([]bool, n)
+	for _, t := range prior {
+		d.trials[t.Number], d.known[t.Number] = t, true
+		if !d.rerun(t) {
 			d.finished = append(d.finished, t)
 		}
 	}
@@ -202,7 +206,7 @@ func (d *driver) optimize(ctx context.Context, study Study) (Summary, error) {
 // openStudy returns the stored study of that name, creating it if needed.
 func (d *driver) openStudy(ctx context.Context, study Study) (Study, error) {
 	for range 2 {
-		st, err := retryStore(ctx, d, "look up study", func(ctx context.Context) (Study, error) {
+		st, err := retryStore(ctx, d, storeCall{"look up study", -1}, func(ctx context.Context) (Study, error) {
 			return d.store.StudyByName(ctx, study.Name)
 		})
 		if err == nil {
@@ -219,7 +223,7 @@ func (d *driver) openStudy(ctx context.Context, study Study) (Study, error) {
 		if !errors.Is(err, ErrNotFound) {
 			return study, err
 		}
-		st, err = retryStore(ctx, d, "create study", func(ctx context.Context) (Study, error) {
+		st, err = retryStore(ctx, d, storeCall{"create study", -1}, func(ctx context.Context) (Study, error) {
 			return d.store.CreateStudy(ctx, study)
 		})
 		if err == nil {
@@ -239,21 +243,52 @@ func (d *driver) retryAllowed(attempts int) bool {
 	return attempts < 1+max(d.cfg.MaxRetries, 0)
 }
 
-// schedule starts trials in increasing Number until all are scheduled,
-// scheduling stops, or runCtx ends. It returns sampler errors.
+// rerun reports whether a recorded trial runs again: interrupted, stale
+// running or queued trials always do, failed ones while attempts are left.
+func (d *driver) rerun(t Trial) bool {
+	return !t.Status.Finished() && (t.Status != StatusFailed || d.retryAllowed(t.Attempt))
+}
+
+// schedule hands trials to Parallel workers in increasing Number until all
+// are handed out, scheduling stops, or runCtx ends. It returns sampler
+// errors; workers return infrastructure errors through g.
+//
+// A trial's params are sampled only once a worker is idle, so that a
+// model-based sampler sees every trial finished by then, and no trial starts
+// after scheduling has stopped.
 func (d *driver) schedule(runCtx context.Context, g *errgroup.Group) error {
-	// slots bounds running trials like SetLimit, but lets the loop give up
-	// waiting for a slot when scheduling stops (g.Go would block).
-	slots := make(chan struct{}, d.cfg.Parallel)
-	for k := 0; k < d.maxTrials; k++ {
-		d.mu.Lock()
-		prev, exists := d.trials[k]
-		d.mu.Unlock()
-		if exists && (prev.Status.Finished() || prev.Status == StatusFailed && !d.retryAllowed(prev.Attempt)) {
-			continue
+	var todo []int
+	for k := range d.maxTrials {
+		if !d.known[k] || d.rerun(d.trials[k]) {
+			todo = append(todo, k)
 		}
+	}
+	type job struct {
+		k      int
+		params Params
+		seed   uint64
+	}
+	jobs := make(chan job)
+	defer close(jobs)
+	// idle holds one token per worker waiting on jobs.
+	idle := make(chan struct{}, d.cfg.Parallel)
+	for range min(d.cfg.Parallel, len(todo)) {
+		g.Go(func() error {
+			for {
+				idle <- struct{}{}
+				j, ok := <-jobs
+				if !ok {
+					return nil
+				}
+				if err := d.runTrialSafe(runCtx, j.k, j.params, j.seed); err != nil {
+					return err
+				}
+			}
+		})
+	}
+	for _, k := range todo {
 		select {
-		case slots <- struct{}{}:
+		case <-idle:
 		case <-d.stopping:
 			return nil
 		case <-runCtx.Done():
@@ -262,33 +297,37 @@ func (d *driver) schedule(runCtx context.Context, g *errgroup.Group) error {
 		if d.isStopping() || runCtx.Err() != nil {
 			return nil
 		}
-		params, seed := prev.Params, prev.Seed
-		if !exists {
+		j := job{k: k}
+		if d.known[k] {
+			j.params, j.seed = d.trials[k].Params, d.trials[k].Seed
+		} else {
 			var err error
-			params, err = d.sampler.Sample(d.space, k, d.study.Seed, d.finishedSnapshot())
+			j.params, err = d.sampler.Sample(d.space, k, d.study.Seed, d.finishedSnapshot())
 			if err != nil {
-				<-slots
 				d.stop(StopError)
 				return fmt.Errorf("sample trial %d: %w", k, err)
 			}
-			if err := d.space.Contains(params); err != nil {
-				<-slots
+			if err := d.space.Contains(j.params); err != nil {
 				d.stop(StopError)
 				return fmt.Errorf("sample trial %d: sampler %T gave params outside the space: %w", k, d.sampler, err)
 			}
-			seed = TrialSeed(d.study.Seed, k)
+			j.seed = TrialSeed(d.study.Seed, k)
 		}
-		g.Go(func() (err error) {
-			defer func() { <-slots }()
-			defer func() {
-				if p := recover(); p != nil {
-					err = fmt.Errorf("trial %d: panic in driver: %v\n%s", k, p, stackExcerpt(debug.Stack()))
-				}
-			}()
-			return d.runTrial(runCtx, k, params, seed)
-		})
+		// The worker that gave the token is waiting on jobs.
+		jobs <- j
 	}
 	return nil
+}
+
+// runTrialSafe is runTrial with a driver panic (a store or sampler bug)
+// turned into an error that ends the sweep.
+func (d *driver) runTrialSafe(runCtx context.Context, k int, params Params, seed uint64) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("trial %d: panic in driver: %v\n%s", k, p, stackExcerpt(debug.Stack()))
+		}
+	}()
+	return d.runTrial(runCtx, k, params, seed)
 }
 
 // watch turns cfg.Stop and the deadline into a stop of scheduling, then
@@ -372,7 +411,7 @@ func (d *driver) runTrial(runCtx context.Context, k int, params Params, seed uin
 			Host:      d.cfg.Host,
 			StartedAt: d.cfg.Clock(),
 		}
-		started, err := retryStore(runCtx, d, fmt.Sprintf("start trial %d", k), func(ctx context.Context) (Trial, error) {
+		started, err := retryStore(runCtx, d, storeCall{"start trial", k}, func(ctx context.Context) (Trial, error) {
 			return d.store.StartTrial(ctx, t)
 		})
 		switch {
@@ -388,7 +427,7 @@ func (d *driver) runTrial(runCtx context.Context, k int, params Params, seed uin
 		d.running++
 		d.started++
 		running := d.running
-		d.trials[k] = started
+		d.trials[k], d.known[k] = started, true
 		d.mu.Unlock()
 		if d.cfg.OnEvent != nil {
 			d.emit(Event{Kind: EventTrialStarted, Trial: started, Running: running})
@@ -396,7 +435,7 @@ func (d *driver) runTrial(runCtx context.Context, k int, params Params, seed uin
 
 		final := d.attempt(runCtx, started)
 
-		_, werr := retryStore(context.WithoutCancel(runCtx), d, fmt.Sprintf("finish trial %d", k), func(ctx context.Context) (struct{}, error) {
+		_, werr := retryStore(context.WithoutCancel(runCtx), d, storeCall{"finish trial", k}, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, d.store.FinishTrial(ctx, final)
 		})
 		again := final.Status == StatusFailed && d.retryAllowed(final.Attempt) && !d.isStopping() && runCtx.Err() == nil && werr == nil
@@ -547,7 +586,7 @@ func (d *driver) finish(t Trial, again bool) {
 	d.mu.Lock()
 	d.running--
 	running := d.running
-	d.trials[t.Number] = t
+	d.trials[t.Number], d.known[t.Number] = t, true
 	if !again && t.Status != StatusInterrupted {
 		d.finished = append(d.finished, t)
 	}
@@ -580,8 +619,17 @@ func (d *driver) summary(reason StopReason) Summary {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	s := Summary{Study: d.study, Started: d.started, Reason: reason}
-	for _, k := range slices.Sorted(maps.Keys(d.trials)) {
-		s.Trials = append(s.Trials, d.trials[k])
+	n := 0
+	for _, ok := range d.known {
+		if ok {
+			n++
+		}
+	}
+	s.Trials = make([]Trial, 0, n)
+	for k, t := range d.trials {
+		if d.known[k] {
+			s.Trials = append(s.Trials, t)
+		}
 	}
 	for i := range s.Trials {
 		t := &s.Trials[i]
@@ -608,10 +656,23 @@ func reasonFor(ctx context.Context, err error) StopReason {
 	return StopDone
 }
 
+// storeCall names a store call in errors and logs; trial < 0 means none.
+type storeCall struct {
+	op    string
+	trial int
+}
+
+func (c storeCall) String() string {
+	if c.trial < 0 {
+		return c.op
+	}
+	return c.op + " " + strconv.Itoa(c.trial)
+}
+
 // retryStore calls f until it succeeds, returns one of the store's sentinel
 // errors, ctx ends, or cfg.StoreAttempts tries have failed; it waits between
 // tries with exponential backoff and full jitter.
-func retryStore[T any](ctx context.Context, d *driver, what string, f func(context.Context) (T, error)) (T, error) {
+func retryStore[T any](ctx context.Context, d *driver, what storeCall, f func(context.Context) (T, error)) (T, error) {
 	backoff := d.cfg.StoreBackoff
 	for attempt := 1; ; attempt++ {
 		v, err := f(ctx)
@@ -627,7 +688,7 @@ func retryStore[T any](ctx context.Context, d *driver, what string, f func(conte
 		d.jitterMu.Lock()
 		wait := time.Duration(d.jitter.Int64N(int64(backoff) + 1))
 		d.jitterMu.Unlock()
-		d.cfg.Log.Warn("store call failed; retrying", "call", what, "attempt", attempt, "wait", wait, "error", err)
+		d.cfg.Log.Warn("store call failed; retrying", "call", what.String(), "attempt", attempt, "wait", wait, "error", err)
 		tm := time.NewTimer(wait)
 		select {
 		case <-tm.C:

@@ -2,7 +2,6 @@ package search
 
 import (
 	"fmt"
-	"hash/fnv"
 	"math"
 	"math/rand/v2"
 )
@@ -97,10 +96,15 @@ func (Random) Sample(space Space, k int, studySeed uint64, _ []Trial) (Params, e
 	return params, nil
 }
 
+// nameHash is 64-bit FNV-1a of name (as hash/fnv computes it, without the
+// allocation).
 func nameHash(name string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(name))
-	return h.Sum64()
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // draw returns a random value of the parameter.

@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
 	"slices"
 	"strings"
@@ -323,4 +324,15 @@ func mean(v []float64) float64 {
 		s += x
 	}
 	return s / float64(len(v))
+}
+
+func TestNameHashIsFNV1a(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"", "a", "learning_rate", "dropout"} {
+		h := fnv.New64a()
+		h.Write([]byte(s))
+		if got, want := nameHash(s), h.Sum64(); got != want {
+			t.Errorf("nameHash(%q) = %#x, want %#x", s, got, want)
+		}
+	}
 }
