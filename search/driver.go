@@ -136,7 +136,7 @@ type driver struct {
 	mu       sync.Mutex
 	trials   []Trial // latest state by Number (those known)
 	known    []bool  // whether trials[k] holds a trial
-	finished []Trial       // append-only: final states, in order learnt
+	finished []Trial // append-only: final states, in order learnt
 	running  int
 	started  int
 	reason   StopReason

@@ -343,7 +343,7 @@ func TestCancelledTrialNeverComplete(t *testing.T) {
 // blockingObjective lets a test start trials, release them one by one, and
 // see them end, all by channel.
 type blockingObjective struct {
-	started chan int      // receives each trial number as it starts
+	started chan int // receives each trial number as it starts
 	release map[int]chan struct{}
 }
 
