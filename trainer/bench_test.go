@@ -3,6 +3,7 @@ package trainer
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/sweep-ml/sweep/trainer/data"
@@ -22,11 +23,12 @@ import (
 // It reports s/epoch (the same as ns/op) and allocs/op (allocations per
 // epoch; 0 expected).
 func BenchmarkEpoch(b *testing.B) {
-	dense := blobs(48000, 784, 10, 3, 1)
-	sparse := sparseBlobs(2332, 5000, 3, 0.015, 2)
+	// Each shape is generated on first use, so that -bench can pick one.
+	dense := sync.OnceValue(func() data.Set { return blobs(48000, 784, 10, 3, 1) })
+	sparse := sync.OnceValue(func() data.Set { return sparseBlobs(2332, 5000, 3, 0.015, 2) })
 	for _, c := range []struct {
 		name      string
-		set       data.Set
+		set       func() data.Set
 		classes   int
 		batch     int
 		precision string
@@ -41,9 +43,9 @@ func BenchmarkEpoch(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			cfg := Config{Layers: []int{128}, Dropout: 0.2, BatchSize: c.batch, Precision: c.precision}.WithDefaults()
 			if c.precision == PrecisionFloat64 {
-				benchEpoch[float64](b, cfg, c.set, c.classes)
+				benchEpoch[float64](b, cfg, c.set(), c.classes)
 			} else {
-				benchEpoch[float32](b, cfg, c.set, c.classes)
+				benchEpoch[float32](b, cfg, c.set(), c.classes)
 			}
 		})
 	}

@@ -237,16 +237,21 @@ func (n *net[T]) forward(ws *work[T], x mat[T], dropout bool) {
 			addBias(z, n.b[l])
 			break
 		}
-		activate(n.act, z, n.b[l])
-		if dropout && ws.mask != nil {
-			d, m := ws.d[l][:rows*out], ws.mask[l][:rows*out]
+		if !dropout || ws.mask == nil {
+			activate(n.act, z, n.b[l])
+			prev = z
+			continue
+		}
+		d, m := ws.d[l][:rows*out], ws.mask[l][:rows*out]
+		if n.act == actReLU {
+			reluDropout(z, d, m, n.b[l])
+		} else {
+			activate(n.act, z, n.b[l])
 			for i := range d {
 				d[i] = z[i] * m[i]
 			}
-			prev = d
-		} else {
-			prev = z
 		}
+		prev = d
 	}
 }
 
@@ -294,12 +299,40 @@ func activate[T kernel.Float](act actKind, z, b []T) {
 	}
 }
 
+// reluDropout is activate(relu) followed by d = z·m in one pass.
+func reluDropout[T kernel.Float](z, d, m, b []T) {
+	n := len(b)
+	d, m = d[:len(z)], m[:len(z)]
+	for r := 0; r+n <= len(z); r += n {
+		zr, dr, mr := z[r:r+n], d[r:r+n], m[r:r+n]
+		for j := range zr {
+			v := zr[j] + b[j]
+			if v < 0 {
+				v = 0
+			}
+			zr[j] = v
+			dr[j] = v * mr[j]
+		}
+	}
+}
+
 // activateBack turns g (∂loss/∂output, after dropout) into ∂loss/∂pre-activation
 // in place, given the activation outputs a and the dropout mask m (nil: none).
 // Each derivative is written in terms of the output: relu 1[a>0], tanh 1-a²,
 // sigmoid a(1-a), elu 1 for a>0 else a+1.
 func activateBack[T kernel.Float](act actKind, g, a, m []T) {
 	a = a[:len(g)]
+	if m != nil && act == actReLU {
+		m = m[:len(g)]
+		for i := range g {
+			if a[i] > 0 {
+				g[i] *= m[i]
+			} else {
+				g[i] = 0
+			}
+		}
+		return
+	}
 	if m != nil {
 		m = m[:len(g)]
 		for i := range g {
