@@ -32,6 +32,7 @@ type progress struct {
 	finished map[int]bool
 	best     float64
 	bestID   int64
+	bestLoss float64
 	running  map[int64]*runningTrial
 	drawn    int // lines of the live block on screen
 	lastDraw time.Time
@@ -73,8 +74,8 @@ func (p *progress) event(ev search.Event) {
 			p.finished[t.Number] = true
 			p.done++
 		}
-		if t.Status == search.StatusComplete && t.Result != nil && p.dir.Better(t.Result.Value, p.best) {
-			p.best, p.bestID = t.Result.Value, t.ID
+		if t.Status == search.StatusComplete && t.Result != nil && p.better(t.Result) {
+			p.best, p.bestID, p.bestLoss = t.Result.Value, t.ID, valueOr(t.Result.Values, "val_loss")
 		}
 		p.clear()
 		fmt.Fprintln(p.w, p.finishedLine(ev))
@@ -88,6 +89,18 @@ func (p *progress) event(ev search.Event) {
 			p.redraw(false)
 		}
 	}
+}
+
+// better reports whether r beats the best so far; ties go to the lower
+// validation loss, as on the leaderboard.
+func (p *progress) better(r *search.Result) bool {
+	if p.dir.Better(r.Value, p.best) {
+		return true
+	}
+	if p.dir.Better(p.best, r.Value) || math.IsNaN(r.Value) {
+		return false
+	}
+	return search.Minimize.Better(valueOr(r.Values, "val_loss"), p.bestLoss)
 }
 
 // stamp is the timestamp prefix of plain lines.
