@@ -262,9 +262,13 @@ func SMOTE(set Set, classes []string, targets []int, k int, rng *rand.Rand) (Set
 	members := classMembers(set.Y, len(targets))
 	d := set.X.Cols
 	add := extra(members, targets)
-	out := Set{X: NewDense(set.X.Rows+add, d), Y: make([]int, set.X.Rows, set.X.Rows+add)}
-	copy(out.X.Dense, set.X.Dense)
-	copy(out.Y, set.Y)
+	// append(clip(x), make(n)...) copies x into a fresh array without
+	// zeroing it first (the runtime clears only the appended tail), which
+	// saves a full pass over the largest buffer here.
+	out := Set{
+		X: Matrix{Rows: set.X.Rows + add, Cols: d, Dense: append(slices.Clip(set.X.Dense[:set.X.Rows*d]), make([]float64, add*d)...)},
+		Y: append(make([]int, 0, set.X.Rows+add), set.Y...),
+	}
 	var notes []string
 	r := set.X.Rows
 	for c, m := range members {
