@@ -86,28 +86,52 @@ func spin(n int) search.Objective {
 
 // BenchmarkParallelEfficiency runs the same sweep of CPU-bound trials (about
 // 2 ms each) with Parallel 1 and Parallel NumCPU, and reports the parallel
-// efficiency T1 / (P · TP) in percent. One op is both sweeps.
+// efficiency T1 / (P · TP) in percent; "floor" runs the same trials in a bare
+// errgroup loop, the best a driver can do on the machine at that moment. On a
+// machine shared with other work both figures measure the other load too;
+// cpu-ratio (CPU time of the parallel sweep over the serial one) does not.
 func BenchmarkParallelEfficiency(b *testing.B) {
 	p := runtime.NumCPU()
 	trials := 16 * p
 	obj := spin(500_000)
-	var t1, tp time.Duration
-	run := func(parallel int) time.Duration {
-		start := time.Now()
+	sweep := func(b *testing.B, parallel int) {
 		sum, err := search.Optimize(context.Background(), memory.New(nil), testStudy("eff"), mlpSpace(),
 			search.Random{}, obj, search.Config{Parallel: parallel, MaxTrials: trials})
-		d := time.Since(start)
 		if err != nil || sum.Count(search.StatusComplete) != trials {
 			b.Fatalf("err %v, %d complete", err, sum.Count(search.StatusComplete))
 		}
-		return d
 	}
-	for b.Loop() {
-		t1 += run(1)
-		tp += run(p)
+	bare := func(b *testing.B, parallel int) {
+		var g errgroup.Group
+		g.SetLimit(parallel)
+		for k := range trials {
+			g.Go(func() error {
+				_, err := obj(context.Background(), search.NewRun(k, nil, search.TrialSeed(7, k)))
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			b.Fatal(err)
+		}
 	}
-	b.ReportMetric(float64(t1)/float64(b.N*trials), "ns/trial-serial")
-	b.ReportMetric(float64(tp)/float64(b.N*trials), "ns/trial-parallel")
-	b.ReportMetric(100*float64(t1)/(float64(p)*float64(tp)), "efficiency-%")
-	b.ReportMetric(float64(p), "cores")
+	for _, c := range []struct {
+		name string
+		run  func(*testing.B, int)
+	}{{"driver", sweep}, {"floor", bare}} {
+		b.Run(c.name, func(b *testing.B) {
+			var t1, tp, c1, cp time.Duration
+			for b.Loop() {
+				start, cpu0 := time.Now(), cpuTime()
+				c.run(b, 1)
+				mid, cpu1 := time.Now(), cpuTime()
+				c.run(b, p)
+				t1, tp = t1+mid.Sub(start), tp+time.Since(mid)
+				c1, cp = c1+cpu1-cpu0, cp+cpuTime()-cpu1
+			}
+			b.ReportMetric(float64(t1)/float64(b.N*trials), "ns/trial-serial")
+			b.ReportMetric(float64(tp)/float64(b.N*trials), "ns/trial-parallel")
+			b.ReportMetric(100*float64(t1)/(float64(p)*float64(tp)), "efficiency-%")
+			b.ReportMetric(float64(cp)/float64(c1), "cpu-ratio")
+		})
+	}
 }
