@@ -24,7 +24,9 @@ func newOptimizer[T kernel.Float](c OptimizerConfig, n int) optimizer[T] {
 		}
 		return o
 	case OptimizerRMSprop:
-		return &rmsprop[T]{lr: T(c.LearningRate), rho: T(c.Rho), eps: T(c.Epsilon), s: make([]T, n)}
+		o := &rmsprop[T]{lr: T(c.LearningRate), rho: T(c.Rho), eps: T(c.Epsilon), s: make([]T, n)}
+		o.vec, _ = any(rmspropVec32).(func(p, g, s []T, rho, c, lr, eps T) (int, T))
+		return o
 	default:
 		o := &adam[T]{lr: c.LearningRate, beta1: c.Beta1, beta2: c.Beta2, eps: T(c.Epsilon),
 			m: make([]T, n), v: make([]T, n), b1t: 1, b2t: 1}
@@ -81,16 +83,24 @@ func (o *sgd[T]) step(p, g []T) T {
 type rmsprop[T kernel.Float] struct {
 	lr, rho, eps T
 	s            []T
+	// vec, when set, updates a prefix with vector instructions that round
+	// like the loop, and returns its length and Σ p·0.
+	vec func(p, g, s []T, rho, c, lr, eps T) (int, T)
 }
 
 func (o *rmsprop[T]) step(p, g []T) T {
 	g = g[:len(p)]
 	s := o.s[:len(p)]
 	rho, lr, eps := o.rho, o.lr, o.eps
+	c := 1 - rho
 	var bad T
-	for i := range p {
+	start := 0
+	if o.vec != nil {
+		start, bad = o.vec(p, g, s, rho, c, lr, eps)
+	}
+	for i := start; i < len(p); i++ {
 		gi := g[i]
-		s[i] = rho*s[i] + (1-rho)*gi*gi
+		s[i] = rho*s[i] + c*gi*gi
 		p[i] -= lr * gi / (T(math.Sqrt(float64(s[i]))) + eps)
 		bad += p[i] * 0
 	}

@@ -64,3 +64,55 @@ func TestAdamVectorMatchesLoop(t *testing.T) {
 		})
 	}
 }
+
+// TestRMSpropVectorMatchesLoop is TestAdamVectorMatchesLoop for RMSprop.
+func TestRMSpropVectorMatchesLoop(t *testing.T) {
+	t.Parallel()
+	type kern func(p, g, s *float32, n int, rho, c, lr, eps float32) float32
+	kernels := []struct {
+		name  string
+		have  bool
+		width int
+		f     kern
+	}{
+		{"avx512", cpu.X86.HasAVX512F, 16, rmspropAVX512},
+		{"avx2", cpu.X86.HasAVX2, 8, rmspropAVX2},
+	}
+	for _, k := range kernels {
+		t.Run(k.name, func(t *testing.T) {
+			if !k.have {
+				t.Skipf("CPU lacks %s", k.name)
+			}
+			const n = 999
+			rng := rand.New(rand.NewPCG(3, 4))
+			ref := &rmsprop[float32]{lr: 0.01, rho: 0.9, eps: 1e-7, s: make([]float32, n)}
+			vec := &rmsprop[float32]{lr: 0.01, rho: 0.9, eps: 1e-7, s: make([]float32, n)}
+			vec.vec = func(p, g, s []float32, rho, c, lr, eps float32) (int, float32) {
+				w := len(p) &^ (k.width - 1)
+				return w, k.f(&p[0], &g[0], &s[0], w, rho, c, lr, eps)
+			}
+			p1, p2, g := make([]float32, n), make([]float32, n), make([]float32, n)
+			for i := range p1 {
+				p1[i] = float32(rng.NormFloat64())
+				p2[i] = p1[i]
+			}
+			for step := 0; step < 5; step++ {
+				for i := range g {
+					g[i] = float32(rng.NormFloat64() * 0.1)
+				}
+				if b1, b2 := ref.step(p1, g), vec.step(p2, g); b1 != 0 || b2 != 0 {
+					t.Fatalf("step %d: finite check %v, %v", step, b1, b2)
+				}
+				for i := range p1 {
+					if math.Float32bits(p1[i]) != math.Float32bits(p2[i]) || ref.s[i] != vec.s[i] {
+						t.Fatalf("step %d, parameter %d: loop %v, vector %v", step, i, p1[i], p2[i])
+					}
+				}
+			}
+			p2[500] = float32(math.NaN())
+			if bad := vec.step(p2, g); bad == 0 {
+				t.Errorf("NaN parameter not flagged (%v)", bad)
+			}
+		})
+	}
+}

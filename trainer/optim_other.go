@@ -6,3 +6,8 @@ package trainer
 func adamVec32(p, g, m, v []float32, b1, c1, b2, c2, alpha, eps float32) (int, float32) {
 	return 0, 0
 }
+
+// rmspropVec32 has no vector kernel here: the Go loop updates everything.
+func rmspropVec32(p, g, s []float32, rho, c, lr, eps float32) (int, float32) {
+	return 0, 0
+}

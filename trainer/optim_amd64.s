@@ -115,3 +115,102 @@ done256:
 	VMOVSS X8, bad+64(FP)
 	VZEROUPPER
 	RET
+
+// RMSprop, per lane, as rmsprop.step in optim.go:
+//   s = rho*s + (c*g)*g        with c = 1 - rho
+//   p = p - (lr*g) / (sqrt(s) + eps)
+//   bad += p*0
+
+// func rmspropAVX512(p, grad, s *float32, n int, rho, c, lr, eps float32) (bad float32)
+TEXT ·rmspropAVX512(SB), NOSPLIT, $0-52
+	MOVQ p+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ s+16(FP), R8
+	MOVQ n+24(FP), CX
+	VBROADCASTSS rho+32(FP), Z1
+	VBROADCASTSS c+36(FP), Z2
+	VBROADCASTSS lr+40(FP), Z3
+	VBROADCASTSS eps+44(FP), Z4
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	XORQ AX, AX
+
+rloop512:
+	CMPQ AX, CX
+	JGE rdone512
+	VMOVUPS (SI)(AX*4), Z9
+	VMULPS (R8)(AX*4), Z1, Z10
+	VMULPS Z9, Z2, Z11
+	VMULPS Z9, Z11, Z11
+	VADDPS Z11, Z10, Z10
+	VMOVUPS Z10, (R8)(AX*4)
+	VSQRTPS Z10, Z10
+	VADDPS Z4, Z10, Z10
+	VMULPS Z9, Z3, Z11
+	VDIVPS Z10, Z11, Z11
+	VMOVUPS (DI)(AX*4), Z12
+	VSUBPS Z11, Z12, Z12
+	VMOVUPS Z12, (DI)(AX*4)
+	VMULPS Z7, Z12, Z13
+	VADDPS Z13, Z8, Z8
+	ADDQ $16, AX
+	JMP rloop512
+
+rdone512:
+	VEXTRACTF64X4 $1, Z8, Y9
+	VADDPS Y9, Y8, Y8
+	VEXTRACTF128 $1, Y8, X9
+	VADDPS X9, X8, X8
+	VPERMILPS $0x4E, X8, X9
+	VADDPS X9, X8, X8
+	VPERMILPS $0xB1, X8, X9
+	VADDPS X9, X8, X8
+	VMOVSS X8, bad+48(FP)
+	VZEROUPPER
+	RET
+
+// func rmspropAVX2(p, grad, s *float32, n int, rho, c, lr, eps float32) (bad float32)
+TEXT ·rmspropAVX2(SB), NOSPLIT, $0-52
+	MOVQ p+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ s+16(FP), R8
+	MOVQ n+24(FP), CX
+	VBROADCASTSS rho+32(FP), Y1
+	VBROADCASTSS c+36(FP), Y2
+	VBROADCASTSS lr+40(FP), Y3
+	VBROADCASTSS eps+44(FP), Y4
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	XORQ AX, AX
+
+rloop256:
+	CMPQ AX, CX
+	JGE rdone256
+	VMOVUPS (SI)(AX*4), Y9
+	VMULPS (R8)(AX*4), Y1, Y10
+	VMULPS Y9, Y2, Y11
+	VMULPS Y9, Y11, Y11
+	VADDPS Y11, Y10, Y10
+	VMOVUPS Y10, (R8)(AX*4)
+	VSQRTPS Y10, Y10
+	VADDPS Y4, Y10, Y10
+	VMULPS Y9, Y3, Y11
+	VDIVPS Y10, Y11, Y11
+	VMOVUPS (DI)(AX*4), Y12
+	VSUBPS Y11, Y12, Y12
+	VMOVUPS Y12, (DI)(AX*4)
+	VMULPS Y7, Y12, Y13
+	VADDPS Y13, Y8, Y8
+	ADDQ $8, AX
+	JMP rloop256
+
+rdone256:
+	VEXTRACTF128 $1, Y8, X9
+	VADDPS X9, X8, X8
+	VPERMILPS $0x4E, X8, X9
+	VADDPS X9, X8, X8
+	VPERMILPS $0xB1, X8, X9
+	VADDPS X9, X8, X8
+	VMOVSS X8, bad+48(FP)
+	VZEROUPPER
+	RET

@@ -1,0 +1,70 @@
+//go:build !purego
+
+package trainer
+
+import "golang.org/x/sys/cpu"
+
+// adamAVX512 and adamAVX2 apply the Adam update of adam.step to n float32
+// parameters (n a multiple of 16, resp. 8) with the same operations in the
+// same order (no fused multiply-add), so they round exactly like the Go loop,
+// and return Σ p·0 over the updated parameters.
+//
+//go:noescape
+func adamAVX512(p, grad, m, v *float32, n int, b1, c1, b2, c2, alpha, eps float32) (bad float32)
+
+//go:noescape
+func adamAVX2(p, grad, m, v *float32, n int, b1, c1, b2, c2, alpha, eps float32) (bad float32)
+
+// rmspropAVX512 and rmspropAVX2 are the RMSprop update of rmsprop.step on n
+// float32 parameters (n a multiple of 16, resp. 8), rounding like the Go
+// loop; c is 1 − rho.
+//
+//go:noescape
+func rmspropAVX512(p, grad, s *float32, n int, rho, c, lr, eps float32) (bad float32)
+
+//go:noescape
+func rmspropAVX2(p, grad, s *float32, n int, rho, c, lr, eps float32) (bad float32)
+
+// vecWidth returns how many float32 lanes the widest usable kernel handles
+// (0: none) and whether it is the AVX-512 one.
+func vecWidth() (int, bool) {
+	switch {
+	case cpu.X86.HasAVX512F:
+		return 16, true
+	case cpu.X86.HasAVX2:
+		return 8, false
+	}
+	return 0, false
+}
+
+// rmspropVec32 updates the longest prefix of p the vector kernels handle and
+// returns its length and its Σ p·0.
+func rmspropVec32(p, g, s []float32, rho, c, lr, eps float32) (int, float32) {
+	w, avx512 := vecWidth()
+	n := len(p)
+	if w == 0 || n < w {
+		return 0, 0
+	}
+	n &^= w - 1
+	g, s = g[:n], s[:n]
+	if avx512 {
+		return n, rmspropAVX512(&p[0], &g[0], &s[0], n, rho, c, lr, eps)
+	}
+	return n, rmspropAVX2(&p[0], &g[0], &s[0], n, rho, c, lr, eps)
+}
+
+// adamVec32 updates the longest prefix of p the vector kernels handle and
+// returns its length and its Σ p·0.
+func adamVec32(p, g, m, v []float32, b1, c1, b2, c2, alpha, eps float32) (int, float32) {
+	w, avx512 := vecWidth()
+	n := len(p)
+	if w == 0 || n < w {
+		return 0, 0
+	}
+	n &^= w - 1
+	g, m, v = g[:n], m[:n], v[:n] // panics here rather than overrunning in assembly
+	if avx512 {
+		return n, adamAVX512(&p[0], &g[0], &m[0], &v[0], n, b1, c1, b2, c2, alpha, eps)
+	}
+	return n, adamAVX2(&p[0], &g[0], &m[0], &v[0], n, b1, c1, b2, c2, alpha, eps)
+}
