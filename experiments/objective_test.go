@@ -2,10 +2,13 @@ package experiments
 
 import (
 	"context"
+	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/sweep-ml/sweep/search"
+	"github.com/sweep-ml/sweep/tracker"
 	"github.com/sweep-ml/sweep/tracker/memory"
 )
 
@@ -48,4 +51,177 @@ func TestObjectiveQuickstart(t *testing.T) {
 		}
 	}
 	t.Logf("best %.4f after %v", sum.Best.Result.Value, sum.Elapsed)
+}
+
+// fakeSource serves recorded trials by ID, as a store's Trial query does.
+type fakeSource map[int64]tracker.TrialDetail
+
+func (f fakeSource) Trial(_ context.Context, id int64) (tracker.TrialDetail, error) {
+	d, ok := f[id]
+	if !ok {
+		return tracker.TrialDetail{}, search.ErrNotFound
+	}
+	return d, nil
+}
+
+// runStudy runs a small study of spec in memory and returns its study and
+// trials as a store records them.
+func runStudy(t *testing.T, path string, cfg search.Config) (search.Study, []search.Trial) {
+	t.Helper()
+	s, obj := loadSpec(t, path)
+	space, err := s.SearchSpace()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := memory.New(nil)
+	sum, err := search.Optimize(context.Background(), store, s.Study(obj.table), space, search.Random{}, obj.Run, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum.Study, sum.Trials
+}
+
+func TestReproduce(t *testing.T) {
+	t.Parallel()
+	study, trials := runStudy(t, "quickstart.yaml", search.Config{Parallel: 2, MaxTrials: 3})
+	src := fakeSource{}
+	for _, tr := range trials {
+		src[tr.ID] = tracker.TrialDetail{Study: study, Trial: tr}
+	}
+	id := trials[1].ID
+	rep, err := Reproduce(context.Background(), src, id, ReproduceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Match() || rep.Result.Value != trials[1].Result.Value {
+		t.Fatalf("diffs %v", rep.Diffs)
+	}
+	if len(rep.Warnings) != 0 {
+		t.Errorf("warnings %v with the same build", rep.Warnings)
+	}
+
+	// A tampered record is reported field by field.
+	bad := trials[1]
+	r := *bad.Result
+	r.Values = map[string]float64{}
+	for k, v := range bad.Result.Values {
+		r.Values[k] = v
+	}
+	r.Values["test_accuracy"] += 0.125
+	r.History = append([]search.Epoch(nil), r.History...)
+	r.History[2].ValLoss = 42
+	r.Code.Revision = "0123abc"
+	bad.Result = &r
+	rep, err = ReproduceTrial(context.Background(), study, bad, ReproduceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"test_accuracy: recorded", "epoch 3 val_loss: recorded 42"}
+	if rep.Match() || len(rep.Diffs) != len(want) {
+		t.Fatalf("diffs = %q, want %d", rep.Diffs, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(rep.Diffs[i], w) {
+			t.Errorf("diff %d = %q, want prefix %q", i, rep.Diffs[i], w)
+		}
+	}
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "0123abc") {
+		t.Errorf("warnings = %q, want one naming the recorded revision", rep.Warnings)
+	}
+
+	// Other data: an error naming both fingerprints.
+	other := study
+	other.DatasetFingerprint = "feedfacefeedface"
+	_, err = ReproduceTrial(context.Background(), other, trials[1], ReproduceOptions{})
+	if err == nil || !strings.Contains(err.Error(), "feedfacefeed") || !strings.Contains(err.Error(), study.DatasetFingerprint[:12]) {
+		t.Errorf("fingerprint mismatch error = %v", err)
+	}
+
+	if _, err := Reproduce(context.Background(), src, 999, ReproduceOptions{}); !errors.Is(err, search.ErrNotFound) {
+		t.Errorf("unknown trial: %v", err)
+	}
+}
+
+func TestPredict(t *testing.T) {
+	t.Parallel()
+	study, trials := runStudy(t, "quickstart.yaml", search.Config{Parallel: 1, MaxTrials: 1})
+	rep, err := ReproduceTrial(context.Background(), study, trials[0], ReproduceOptions{})
+	if err != nil || !rep.Match() {
+		t.Fatalf("reproduce: %v %v", err, rep.Diffs)
+	}
+	var out strings.Builder
+	sum, err := Predict(context.Background(), rep, "data/wine.csv", &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if sum.Rows != 178 || !sum.Labelled || len(lines) != 179 || lines[0] != "line,label,predicted,p_class_0,p_class_1,p_class_2" {
+		t.Fatalf("summary %+v, %d lines, header %q", sum, len(lines), lines[0])
+	}
+	// The whole file is mostly training rows of a model whose recorded
+	// test accuracy is above 0.9: far above chance (1/3).
+	if sum.Accuracy < 0.8 {
+		t.Errorf("accuracy on the whole file %v", sum.Accuracy)
+	}
+}
+
+func TestObjectiveConcurrentFitCache(t *testing.T) {
+	t.Parallel()
+	s, obj := loadSpec(t, "quickstart.yaml")
+	// Two preprocessing configurations shared by eight concurrent trials:
+	// two fits, and each trial's result equals a sequential run's.
+	params := func(i int) search.Params {
+		scale := []string{"standard", "minmax"}[i%2]
+		return search.Params{"units": search.Int(8), "scale": search.String(scale), "learning_rate": search.Float(0.01),
+			"dropout": search.Float(0), "l2": search.Float(0), "optimizer": search.String("adam")}
+	}
+	results := make([]*search.Result, 8)
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			r, err := obj.Run(context.Background(), search.NewRun(i, params(i), uint64(i%2)))
+			results[i] = r
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(obj.fits) != 2 {
+		t.Errorf("%d preprocessing fits cached, want 2", len(obj.fits))
+	}
+	fresh := NewObjective(s, obj.table)
+	for i := range 2 {
+		r, err := fresh.Run(context.Background(), search.NewRun(i, params(i), uint64(i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := i; j < 8; j += 2 {
+			if d := diffResults(r, results[j]); len(d) != 0 {
+				t.Errorf("trial %d differs from a sequential run: %v", j, d)
+			}
+		}
+	}
+}
+
+func TestObjectivePrunedReplay(t *testing.T) {
+	t.Parallel()
+	s, obj := loadSpec(t, "quickstart.yaml")
+	run := search.NewRun(0, search.Params{"units": search.Int(8)}, 7)
+	// Report asks to stop at epoch 5, as a pruner would.
+	res, err := obj.train(context.Background(), run.Params, run.Seed, func(epoch int, _ float64) bool { return epoch == 5 }, 0)
+	if !errors.Is(err, search.ErrPruned) || res.result.EpochsRun != 5 || res.result.StopReason != "pruned" {
+		t.Fatalf("err %v, result %+v", err, res.result)
+	}
+	st := s.Study(obj.table)
+	tr := search.Trial{ID: 1, Status: search.StatusPruned, Params: run.Params, Seed: run.Seed, Result: res.result}
+	rep, err := ReproduceTrial(context.Background(), st, tr, ReproduceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Match() {
+		t.Errorf("pruned trial replay differs: %v", rep.Diffs)
+	}
 }

@@ -121,7 +121,7 @@ var paramDefs = []paramDef{
 		apply: func(s *Spec, v search.Value) { s.Data.TextOpts.MaxFeatures = int(v.Int) }},
 	{name: "sublinear_tf", kind: search.KindBool, text: true, doc: "1+log(tf)",
 		apply: func(s *Spec, v search.Value) { s.Data.TextOpts.SublinearTF = v.Bool }},
-	{name: "stemmer", kind: search.KindString, allowed: []string{"none", "snowball"}, text: true, doc: "stemmer",
+	{name: "stemmer", kind: search.KindString, allowed: []string{"none", "porter", "snowball"}, text: true, doc: "stemmer",
 		apply: func(s *Spec, v search.Value) { s.Data.TextOpts.Stemmer = v.Str }},
 	{name: "stop_words", kind: search.KindString, allowed: []string{"none", "english"}, text: true, doc: "stop-word list",
 		apply: func(s *Spec, v search.Value) { s.Data.TextOpts.StopWords = v.Str }},
