@@ -67,9 +67,10 @@ type interner struct {
 	grams *strTable        // 4-byte ids of an n-gram's words → term id
 	texts []string         // term id → text
 
-	prep []byte // prepared document
-	tok  []byte // lowercased token
-	key  []byte // n-gram key
+	prep  []byte // prepared document
+	lower []byte // lowercased document
+	tok   []byte // lowercased token
+	key   []byte // n-gram key
 }
 
 func newInterner(o Options, vocab map[string]int32) *interner {
@@ -245,12 +246,17 @@ func (in *interner) prepare(doc string) string {
 		}
 	}
 	lower := o.Case == "lower"
-	if lower && o.StripAccents != "none" && !isASCII(doc) {
-		// scikit-learn lowercases before stripping accents.
-		doc = strings.ToLower(doc)
+	if lower && !isASCII(doc) {
+		// Python's lowercasing needs context (final sigma), so it runs on
+		// the whole document, and before accent stripping as in
+		// scikit-learn.
+		in.lower = appendLower(in.lower[:0], doc)
+		doc = unsafeString(in.lower)
 		lower = false
-	}
-	if o.StripAccents != "none" && !isASCII(doc) {
+		if o.StripAccents != "none" {
+			doc = stripAccents(doc, o.StripAccents == "ascii")
+		}
+	} else if o.StripAccents != "none" && !isASCII(doc) {
 		doc = stripAccents(doc, o.StripAccents == "ascii")
 	}
 	p := in.prep[:0]
@@ -263,7 +269,7 @@ func (in *interner) prepare(doc string) string {
 				continue
 			}
 			r = '0'
-		case lower:
+		case lower: // ASCII only here
 			r = unicode.ToLower(r)
 		}
 		p = utf8.AppendRune(p, r)

@@ -22,6 +22,7 @@ DOCS = [
     "Café crème brûlée: déjà vu, naïve façade — ÉTÉ été",
     "Straße ΣΟΦΙΑ σοφία 東京 tokyo_2020 x² ½ ①",
     "the the the and of a an",
+    "İSTANBUL ΟΔΟΣ ΣΟΦΙΑΣ ΣΑ ΑΣ'Σ ΑΣ.",
 ]
 
 CONFIGS = [
