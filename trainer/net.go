@@ -125,15 +125,24 @@ func (m mat[T]) rowRange(r0, r1 int) mat[T] {
 	return v
 }
 
-// toMat converts x to T once; CSR structure is shared, not copied.
+// toMat converts x to T once; CSR structure is shared, not copied, and so
+// are float64 values when T is float64 (the trainer never writes to them).
 func toMat[T kernel.Float](x data.Matrix) mat[T] {
 	m := mat[T]{rows: x.Rows, cols: x.Cols}
 	if x.IsSparse() {
 		m.indptr, m.indices = x.Indptr, x.Indices
+		if v, ok := any(x.Values).([]T); ok {
+			m.values = v
+			return m
+		}
 		m.values = make([]T, len(x.Values))
 		for i, v := range x.Values {
 			m.values[i] = T(v)
 		}
+		return m
+	}
+	if d, ok := any(x.Dense).([]T); ok {
+		m.dense = d
 		return m
 	}
 	m.dense = make([]T, len(x.Dense))
