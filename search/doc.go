@@ -13,5 +13,6 @@
 //
 // Stopping: Config.Stop is the first Ctrl-C (stop scheduling; running trials
 // get Config.Grace), cancelling the context passed to Optimize is the second
-// (cancel running trials, recorded as interrupted).
+// (cancel running trials, recorded as interrupted). NotifyStop wires both to
+// OS signals.
 package search

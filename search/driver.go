@@ -118,6 +118,10 @@ func Optimize(ctx context.Context, store Store, study Study, space Space, sample
 		jitter:    rand.New(rand.NewPCG(study.Seed, 0x6A177E5)),
 	}
 	start := cfg.Clock()
+	if cfg.Deadline > 0 {
+		d.deadline = time.NewTimer(cfg.Deadline)
+		defer d.deadline.Stop()
+	}
 	sum, err := d.optimize(ctx, study)
 	sum.Elapsed = cfg.Clock().Sub(start)
 	return sum, err
@@ -132,6 +136,7 @@ type driver struct {
 	sampler   Sampler
 	objective Objective
 	maxTrials int
+	deadline  *time.Timer // nil: none
 
 	mu       sync.Mutex
 	trials   []Trial // latest state by Number (those known)
@@ -166,11 +171,20 @@ func (d *driver) optimize(ctx context.Context, study Study) (Summary, error) {
 		n = max(n, t.Number+1)
 	}
 	d.trials, d.known = make([]Trial, n), make([]bool, n)
+	outside := 0
 	for _, t := range prior {
+		if t.Number < d.maxTrials && d.rerun(t) && d.space.Contains(t.Params) != nil {
+			outside++
+		}
 		d.trials[t.Number], d.known[t.Number] = t, true
 		if !d.rerun(t) {
 			d.finished = append(d.finished, t)
 		}
+	}
+	if outside > 0 {
+		// They rerun with their recorded params, as resuming must; the
+		// space (the spec) has changed since they were sampled.
+		d.cfg.Log.Warn("recorded trials have params outside the space; rerunning them as recorded", "study", st.Name, "trials", outside)
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -336,10 +350,8 @@ func (d *driver) runTrialSafe(runCtx context.Context, k int, params Params, seed
 func (d *driver) watch(runCtx context.Context, cancelRun context.CancelCauseFunc, done <-chan struct{}, exited chan<- struct{}) {
 	defer close(exited)
 	var deadline <-chan time.Time
-	if d.cfg.Deadline > 0 {
-		tm := time.NewTimer(d.cfg.Deadline)
-		defer tm.Stop()
-		deadline = tm.C
+	if d.deadline != nil {
+		deadline = d.deadline.C
 	}
 	select {
 	case <-d.cfg.Stop:
