@@ -2,7 +2,11 @@
 
 package kernel
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 //go:generate go run gen.go
 
@@ -10,19 +14,29 @@ const (
 	// tileRows is the number of rows of c in a full microkernel tile.
 	tileRows = 6
 	// packDepth is how many rows of op(b) are packed at a time when b is
-	// transposed; packDepth × the widest panel (64) float32 is 32 KiB of stack.
+	// transposed; packDepth rows of the widest panel (256 bytes) are 32 KiB
+	// of stack.
 	packDepth = 128
 )
 
 // gemm32 runs Gemm on float32 with the widest vector kernels the CPU has,
 // reporting false when it has none. Arguments are checked and m, n, k > 0.
 //
-// c is cut into panels of w columns (four ZMM or two YMM vectors); each
-// panel is swept by tiles of up to six rows, so one panel of b (k × w) is
+// c is cut into panels of four ZMM or two YMM vectors of columns; each
+// panel is swept by tiles of up to six rows, so one panel of b (k rows) is
 // reused by every tile while it sits in cache. When b is transposed, each
 // panel is first copied, packDepth rows of op(b) at a time, into a stack
 // buffer in row-major order.
 func gemm32(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) bool {
+	return gemmVec(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemm64 is gemm32 for float64.
+func gemm64(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) bool {
+	return gemmVec(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
+}
+
+func gemmVec[E float32 | float64](transA, transB bool, m, n, k int, a []E, lda int, b []E, ldb int, beta E, c []E, ldc int) bool {
 	switch {
 	case cpu.X86.HasAVX512F:
 		gemmAsm(true, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
@@ -34,14 +48,14 @@ func gemm32(transA, transB bool, m, n, k int, a []float32, lda int, b []float32,
 	return true
 }
 
-// gemmAsm is gemm32 with the AVX-512 kernels or, when avx512 is false, the
+// gemmAsm is gemmVec with the AVX-512 kernels or, when avx512 is false, the
 // AVX2 ones.
-func gemmAsm(avx512, transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func gemmAsm[E float32 | float64](avx512, transA, transB bool, m, n, k int, a []E, lda int, b []E, ldb int, beta E, c []E, ldc int) {
 	if transB {
 		gemmAsmPacked(avx512, transA, m, n, k, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	vlen, width := panelWidth(avx512)
+	vlen, width := panelWidth[E](avx512)
 	for j0 := 0; j0 < n; j0 += width {
 		nc := min(width, n-j0)
 		sweepRows(avx512, transA, m, nc, vlen, k, a, lda, &b[j0], ldb, beta, c[j0:], ldc)
@@ -51,9 +65,10 @@ func gemmAsm(avx512, transA, transB bool, m, n, k int, a []float32, lda int, b [
 // gemmAsmPacked is gemmAsm for a transposed b: each panel of op(b) is
 // copied, packDepth rows at a time, into a stack buffer in row-major order
 // and swept from there. Only this path pays for zeroing the buffer.
-func gemmAsmPacked(avx512, transA bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	vlen, width := panelWidth(avx512)
-	var buf [packDepth * 64]float32
+func gemmAsmPacked[E float32 | float64](avx512, transA bool, m, n, k int, a []E, lda int, b []E, ldb int, beta E, c []E, ldc int) {
+	vlen, width := panelWidth[E](avx512)
+	var raw [packDepth * 64 * 4]byte // packDepth rows of the widest panel
+	buf := unsafe.Slice((*E)(unsafe.Pointer(&raw[0])), packDepth*width)
 	for j0 := 0; j0 < n; j0 += width {
 		nc := min(width, n-j0)
 		for p0 := 0; p0 < k; p0 += packDepth {
@@ -72,36 +87,55 @@ func gemmAsmPacked(avx512, transA bool, m, n, k int, a []float32, lda int, b []f
 	}
 }
 
-// panelWidth returns the float32 lanes per vector and the columns of c in
-// one panel (the widest tile).
-func panelWidth(avx512 bool) (vlen, width int) {
+// panelWidth returns the elements per vector and the columns of c in one
+// panel (the widest tile): four ZMM or two YMM vectors.
+func panelWidth[E float32 | float64](avx512 bool) (vlen, width int) {
+	var z E
+	bytes := 32
 	if avx512 {
-		return 16, 16 * 4
+		bytes = 64
 	}
-	return 8, 8 * 2
+	vlen = bytes / int(unsafe.Sizeof(z))
+	if avx512 {
+		return vlen, 4 * vlen
+	}
+	return vlen, 2 * vlen
 }
 
 // sweepRows updates the m×nc panel c (leading dimension ldc) with
 // op(a)·b over k, where a starts at op(a)[0, 0] and b points at the first
 // row of a k×nc panel, in tiles of up to tileRows rows.
-func sweepRows(avx512, transA bool, m, nc, vlen, k int, a []float32, lda int, b *float32, ldb int, beta float32, c []float32, ldc int) {
-	const f = 4 // bytes per float32
+func sweepRows[E float32 | float64](avx512, transA bool, m, nc, vlen, k int, a []E, lda int, b *E, ldb int, beta E, c []E, ldc int) {
+	var z E
+	f := int(unsafe.Sizeof(z))
 	nv := (nc + vlen - 1) / vlen
 	rem := uint32(nc - (nv-1)*vlen)
 	rs, ps := uintptr(lda*f), uintptr(f)
 	if transA {
-		rs, ps = f, uintptr(lda*f)
+		rs, ps = uintptr(f), uintptr(lda*f)
 	}
+	ldbB, ldcB := uintptr(ldb*f), uintptr(ldc*f)
 	for i0 := 0; i0 < m; i0 += tileRows {
 		mr := min(tileRows, m-i0)
 		ai := i0 * lda
 		if transA {
 			ai = i0
 		}
+		ap, cp := &a[ai], &c[i0*ldc]
+		if f == 4 {
+			a32, b32, c32 := (*float32)(unsafe.Pointer(ap)), (*float32)(unsafe.Pointer(b)), (*float32)(unsafe.Pointer(cp))
+			if avx512 {
+				gemmTileAVX512(mr, nv, k, a32, rs, ps, b32, ldbB, c32, ldcB, float32(beta), rem)
+			} else {
+				gemmTileAVX2(mr, nv, k, a32, rs, ps, b32, ldbB, c32, ldcB, float32(beta), rem)
+			}
+			continue
+		}
+		a64, b64, c64 := (*float64)(unsafe.Pointer(ap)), (*float64)(unsafe.Pointer(b)), (*float64)(unsafe.Pointer(cp))
 		if avx512 {
-			gemmTileAVX512(mr, nv, k, &a[ai], rs, ps, b, uintptr(ldb*f), &c[i0*ldc], uintptr(ldc*f), beta, rem)
+			gemmTileAVX512F64(mr, nv, k, a64, rs, ps, b64, ldbB, c64, ldcB, float64(beta), rem)
 		} else {
-			gemmTileAVX2(mr, nv, k, &a[ai], rs, ps, b, uintptr(ldb*f), &c[i0*ldc], uintptr(ldc*f), beta, rem)
+			gemmTileAVX2F64(mr, nv, k, a64, rs, ps, b64, ldbB, c64, ldcB, float64(beta), rem)
 		}
 	}
 }
@@ -174,7 +208,7 @@ func chunkMask(cols int) uint64 {
 // dimension ldb) into buf with leading dimension width:
 // buf[p*width+j] = b[j*ldb+p]. Four rows of b at a time fill four adjacent
 // elements of each row of buf.
-func packT(buf []float32, width int, b []float32, ldb, nc, kc int) {
+func packT[E float32 | float64](buf []E, width int, b []E, ldb, nc, kc int) {
 	j := 0
 	for ; j+4 <= nc; j += 4 {
 		r0 := b[j*ldb:][:kc]

@@ -39,14 +39,20 @@ func TestGemmAsmLevels(t *testing.T) {
 			for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
 				for _, beta := range []float64{0, 1, 0.5} {
 					g := newGemmCase(rng, tr[0], tr[1], s[0], s[1], s[2], 3, beta)
-					a, b, c := convert[float32](g.a), convert[float32](g.b), convert[float32](g.c)
-					gemmAsm(lv.avx512, g.transA, g.transB, g.m, g.n, g.k, a, g.lda, b, g.ldb, float32(beta), c, g.ldc)
-					want, scale := refGemm[float32](g)
-					checkClose(t, lv.name+" "+g.String(), g.k, c, want, scale)
+					checkAsm[float32](t, lv.name+" float32 "+g.String(), lv.avx512, g)
+					checkAsm[float64](t, lv.name+" float64 "+g.String(), lv.avx512, g)
 				}
 			}
 		}
 	}
+}
+
+func checkAsm[E float32 | float64](t *testing.T, name string, avx512 bool, g gemmCase) {
+	t.Helper()
+	a, b, c := convert[E](g.a), convert[E](g.b), convert[E](g.c)
+	gemmAsm(avx512, g.transA, g.transB, g.m, g.n, g.k, a, g.lda, b, g.ldb, E(g.beta), c, g.ldc)
+	want, scale := refGemm[E](g)
+	checkClose(t, name, g.k, c, want, scale)
 }
 
 // TestGeneratedUpToDate regenerates the kernels and compares them with the
@@ -83,7 +89,9 @@ func extraGemm32() []gemmVariant {
 	if !cpu.X86.HasAVX512F || !cpu.X86.HasAVX2 || !cpu.X86.HasFMA {
 		return nil
 	}
-	return []gemmVariant{{"f32-avx2", func(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-		gemmAsm(false, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
-	}}}
+	return []gemmVariant{{"f32-avx2", gemmAsmAVX2[float32]}}
+}
+
+func gemmAsmAVX2[E float32 | float64](transA, transB bool, m, n, k int, a []E, lda int, b []E, ldb int, beta E, c []E, ldc int) {
+	gemmAsm(false, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
 }

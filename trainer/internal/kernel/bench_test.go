@@ -3,7 +3,6 @@ package kernel
 import (
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -35,16 +34,15 @@ type gemmVariant struct {
 }
 
 // runFlops runs body b.N times and reports GFLOP/s over wall time and, where
-// the OS gives it, over the thread's CPU time ("GFLOP/s-cpu"), which leaves
-// out the time the thread waited for a CPU shared with other jobs.
+// the OS gives it, over the process's CPU time ("GFLOP/s-cpu"), which leaves
+// out the time spent waiting for a CPU shared with other jobs. Run with
+// -cpu 1: with more threads at work the CPU time adds up across them.
 func runFlops(b *testing.B, flops float64, body func()) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	t0, ok := threadCPU()
+	t0, ok := processCPU()
 	for b.Loop() {
 		body()
 	}
-	t1, _ := threadCPU()
+	t1, _ := processCPU()
 	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	if ok && t1 > t0 {
 		b.ReportMetric(flops*float64(b.N)/float64(t1-t0), "GFLOP/s-cpu")

@@ -2,5 +2,5 @@
 
 package kernel
 
-// threadCPU reports false: thread CPU time is read on Linux only.
-func threadCPU() (int64, bool) { return 0, false }
+// processCPU reports false: process CPU time is read on Linux only.
+func processCPU() (int64, bool) { return 0, false }

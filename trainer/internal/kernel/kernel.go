@@ -5,9 +5,10 @@
 // Matrices are row-major slices with an explicit leading dimension (the
 // distance between the starts of two consecutive rows).
 //
-// On amd64 the float32 products run in assembly microkernels (AVX-512 or
-// AVX2+FMA, chosen at run time); float64, other architectures and builds with
-// the purego tag use blocked pure-Go loops. Every routine is deterministic:
+// On amd64 Gemm runs in assembly microkernels (AVX-512 or AVX2+FMA, chosen
+// at run time), as do the float32 sparse products; the float64 sparse
+// products, other architectures and builds with the purego tag use blocked
+// pure-Go loops. Every routine is deterministic:
 // the same inputs give bit-identical outputs on every call, on a given
 // machine. The order of summation differs from the textbook loop, so results
 // may differ from it in the last bits; unlike that loop, a zero in a does not
@@ -53,6 +54,9 @@ func Gemm[T Float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb 
 		checkMat("Gemm", "b", k, n, len(b), ldb)
 	}
 	if is32[T]() && gemm32(transA, transB, m, n, k, as32(a), lda, as32(b), ldb, float32(beta), as32(c), ldc) {
+		return
+	}
+	if !is32[T]() && gemm64(transA, transB, m, n, k, as64(a), lda, as64(b), ldb, float64(beta), as64(c), ldc) {
 		return
 	}
 	gemmGo(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
@@ -178,6 +182,11 @@ func scaleRows[T Float](m, n int, beta T, c []T, ldc int) {
 func is32[T Float]() bool {
 	var z T
 	return unsafe.Sizeof(z) == 4
+}
+
+// as64 views s as []float64; call it only when !is32[T]().
+func as64[T Float](s []T) []float64 {
+	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
 
 // as32 views s as []float32; call it only when is32[T]().

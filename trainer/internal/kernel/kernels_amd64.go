@@ -272,6 +272,274 @@ func gemmTileAVX2(mr, nv, k int, a *float32, rs, ps uintptr, b *float32, ldb uin
 	}
 }
 
+// gemmAVX512F64_1x1 updates a 1-row, 1-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_1x1(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_1x2 updates a 1-row, 2-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_1x2(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_1x3 updates a 1-row, 3-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_1x3(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_1x4 updates a 1-row, 4-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_1x4(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_2x1 updates a 2-row, 1-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_2x1(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_2x2 updates a 2-row, 2-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_2x2(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_2x3 updates a 2-row, 3-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_2x3(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_2x4 updates a 2-row, 4-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_2x4(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_3x1 updates a 3-row, 1-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_3x1(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_3x2 updates a 3-row, 2-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_3x2(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_3x3 updates a 3-row, 3-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_3x3(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_3x4 updates a 3-row, 4-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_3x4(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_4x1 updates a 4-row, 1-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_4x1(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_4x2 updates a 4-row, 2-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_4x2(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_4x3 updates a 4-row, 3-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_4x3(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_4x4 updates a 4-row, 4-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_4x4(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_5x1 updates a 5-row, 1-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_5x1(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_5x2 updates a 5-row, 2-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_5x2(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_5x3 updates a 5-row, 3-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_5x3(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_5x4 updates a 5-row, 4-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_5x4(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_6x1 updates a 6-row, 1-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_6x1(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_6x2 updates a 6-row, 2-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_6x2(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_6x3 updates a 6-row, 3-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_6x3(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX512F64_6x4 updates a 6-row, 4-vector tile of c.
+//
+//go:noescape
+func gemmAVX512F64_6x4(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmTileAVX512F64 runs the AVX512F64 microkernel for an mr-row, nv-vector tile.
+func gemmTileAVX512F64(mr, nv, k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32) {
+	switch mr*8 + nv {
+	case 9:
+		gemmAVX512F64_1x1(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 10:
+		gemmAVX512F64_1x2(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 11:
+		gemmAVX512F64_1x3(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 12:
+		gemmAVX512F64_1x4(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 17:
+		gemmAVX512F64_2x1(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 18:
+		gemmAVX512F64_2x2(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 19:
+		gemmAVX512F64_2x3(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 20:
+		gemmAVX512F64_2x4(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 25:
+		gemmAVX512F64_3x1(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 26:
+		gemmAVX512F64_3x2(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 27:
+		gemmAVX512F64_3x3(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 28:
+		gemmAVX512F64_3x4(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 33:
+		gemmAVX512F64_4x1(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 34:
+		gemmAVX512F64_4x2(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 35:
+		gemmAVX512F64_4x3(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 36:
+		gemmAVX512F64_4x4(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 41:
+		gemmAVX512F64_5x1(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 42:
+		gemmAVX512F64_5x2(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 43:
+		gemmAVX512F64_5x3(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 44:
+		gemmAVX512F64_5x4(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 49:
+		gemmAVX512F64_6x1(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 50:
+		gemmAVX512F64_6x2(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 51:
+		gemmAVX512F64_6x3(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 52:
+		gemmAVX512F64_6x4(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	default:
+		panic("kernel: no AVX512F64 tile for this shape")
+	}
+}
+
+// gemmAVX2F64_1x1 updates a 1-row, 1-vector tile of c.
+//
+//go:noescape
+func gemmAVX2F64_1x1(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX2F64_1x2 updates a 1-row, 2-vector tile of c.
+//
+//go:noescape
+func gemmAVX2F64_1x2(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX2F64_2x1 updates a 2-row, 1-vector tile of c.
+//
+//go:noescape
+func gemmAVX2F64_2x1(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX2F64_2x2 updates a 2-row, 2-vector tile of c.
+//
+//go:noescape
+func gemmAVX2F64_2x2(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX2F64_3x1 updates a 3-row, 1-vector tile of c.
+//
+//go:noescape
+func gemmAVX2F64_3x1(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX2F64_3x2 updates a 3-row, 2-vector tile of c.
+//
+//go:noescape
+func gemmAVX2F64_3x2(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX2F64_4x1 updates a 4-row, 1-vector tile of c.
+//
+//go:noescape
+func gemmAVX2F64_4x1(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX2F64_4x2 updates a 4-row, 2-vector tile of c.
+//
+//go:noescape
+func gemmAVX2F64_4x2(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX2F64_5x1 updates a 5-row, 1-vector tile of c.
+//
+//go:noescape
+func gemmAVX2F64_5x1(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX2F64_5x2 updates a 5-row, 2-vector tile of c.
+//
+//go:noescape
+func gemmAVX2F64_5x2(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX2F64_6x1 updates a 6-row, 1-vector tile of c.
+//
+//go:noescape
+func gemmAVX2F64_6x1(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmAVX2F64_6x2 updates a 6-row, 2-vector tile of c.
+//
+//go:noescape
+func gemmAVX2F64_6x2(k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32)
+
+// gemmTileAVX2F64 runs the AVX2F64 microkernel for an mr-row, nv-vector tile.
+func gemmTileAVX2F64(mr, nv, k int, a *float64, rs, ps uintptr, b *float64, ldb uintptr, c *float64, ldc uintptr, beta float64, rem uint32) {
+	switch mr*8 + nv {
+	case 9:
+		gemmAVX2F64_1x1(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 10:
+		gemmAVX2F64_1x2(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 17:
+		gemmAVX2F64_2x1(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 18:
+		gemmAVX2F64_2x2(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 25:
+		gemmAVX2F64_3x1(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 26:
+		gemmAVX2F64_3x2(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 33:
+		gemmAVX2F64_4x1(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 34:
+		gemmAVX2F64_4x2(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 41:
+		gemmAVX2F64_5x1(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 42:
+		gemmAVX2F64_5x2(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 49:
+		gemmAVX2F64_6x1(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	case 50:
+		gemmAVX2F64_6x2(k, a, rs, ps, b, ldb, c, ldc, beta, rem)
+	default:
+		panic("kernel: no AVX2F64 tile for this shape")
+	}
+}
+
 // csrRowAVX512 computes one row chunk of CSRMul over up to 64 columns:
 // c = Σ val[p]·b[idx[p]·ldb:] + beta·c over p < nnz, in order.
 //
