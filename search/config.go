@@ -223,6 +223,9 @@ type Event struct {
 	Epoch int
 	Value float64
 	Prune bool
+	// Retrying is set on EventTrialFinished when the trial failed and starts
+	// again at once (a new attempt of the same Number).
+	Retrying bool
 	// Reason is set for EventStopping.
 	Reason StopReason
 	// Running is the number of trial attempts running after this event.

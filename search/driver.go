@@ -610,7 +610,7 @@ func (d *driver) finish(t Trial, again bool) {
 	}
 	d.mu.Unlock()
 	if d.cfg.OnEvent != nil {
-		d.emit(Event{Kind: EventTrialFinished, Trial: t, Running: running})
+		d.emit(Event{Kind: EventTrialFinished, Trial: t, Running: running, Retrying: again})
 	}
 	if reached {
 		d.stop(StopTarget)

@@ -489,6 +489,27 @@ func TestPanickingObjective(t *testing.T) {
 	}
 }
 
+func TestRetryEvents(t *testing.T) {
+	t.Parallel()
+	var finished []string
+	obj := func(ctx context.Context, run *search.Run) (*search.Result, error) {
+		if run.Number == 1 && run.Attempt < 3 {
+			return nil, errors.New("flaky")
+		}
+		return &search.Result{Value: 1}, nil
+	}
+	mustOptimize(t, context.Background(), memory.New(nil), testStudy("retry-events"), gridSpace(2), search.Grid{}, obj,
+		search.Config{Parallel: 1, MaxRetries: 2, OnEvent: func(ev search.Event) {
+			if ev.Kind == search.EventTrialFinished {
+				finished = append(finished, fmt.Sprintf("%d/%d %s retrying=%v", ev.Trial.Number, ev.Trial.Attempt, ev.Trial.Status, ev.Retrying))
+			}
+		}})
+	want := []string{"0/1 complete retrying=false", "1/1 failed retrying=true", "1/2 failed retrying=true", "1/3 complete retrying=false"}
+	if !slices.Equal(finished, want) {
+		t.Errorf("finish events %q, want %q", finished, want)
+	}
+}
+
 func TestFailedTrialsRetried(t *testing.T) {
 	t.Parallel()
 	obj := func(ctx context.Context, run *search.Run) (*search.Result, error) {
