@@ -125,10 +125,16 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 		fmt.Fprintln(out, "no complete trials")
 		return nil
 	}
-	tw := newTable(out, "ID", "study", "#", metric, "val_macro_f1", "test_macro_f1", "test_accuracy", "params")
+	// The ranked column first ("objective" when ranking by each study's
+	// objective), then the key metrics.
+	head := metric
+	if head == "value" {
+		head = "objective"
+	}
+	tw := newTable(out, "ID", "study", "#", head, "val_loss", "test_macro_f1", "test_accuracy", "params")
 	for _, e := range entries {
 		tw.row(fmt.Sprint(e.TrialID), e.Study, fmt.Sprint(e.Number), fmtMetric(e.Value),
-			fmtMetric(valueOr(e.Metrics, "val_macro_f1")), fmtMetric(valueOr(e.Metrics, "test_macro_f1")),
+			fmtMetric(valueOr(e.Metrics, "val_loss")), fmtMetric(valueOr(e.Metrics, "test_macro_f1")),
 			fmtMetric(valueOr(e.Metrics, "test_accuracy")), fmtParams(e.Params))
 	}
 	tw.flush()

@@ -1,0 +1,87 @@
+package sweepcli
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sweep-ml/sweep/search"
+)
+
+// events is a small sweep as the driver reports it: two trials run, one
+// epoch each is reported, trial 1 completes, trial 0 fails and completes on
+// its retry.
+func events(t0 time.Time) []search.Event {
+	tr := func(id int64, n int, st search.Status, v float64) search.Trial {
+		t := search.Trial{ID: id, Number: n, Status: st, Params: search.Params{"units": search.Int(8 * id), "dropout": search.Float(0.123456)}}
+		if st == search.StatusComplete {
+			t.Result = &search.Result{Value: v, Values: map[string]float64{"val_macro_f1": v, "test_macro_f1": v - 0.1, "val_loss": 0.5}, EpochsRun: 3}
+		}
+		if st == search.StatusFailed {
+			t.Error = "trainer: diverged\nmore detail"
+		}
+		return t
+	}
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	return []search.Event{
+		{Kind: search.EventTrialStarted, Time: at(0), Trial: tr(1, 0, search.StatusRunning, 0)},
+		{Kind: search.EventTrialStarted, Time: at(0), Trial: tr(2, 1, search.StatusRunning, 0)},
+		{Kind: search.EventEpoch, Time: at(1), Trial: tr(2, 1, search.StatusRunning, 0), Epoch: 1, Value: 0.75},
+		{Kind: search.EventTrialFinished, Time: at(2), Trial: tr(2, 1, search.StatusComplete, 0.9)},
+		{Kind: search.EventTrialFinished, Time: at(3), Trial: tr(1, 0, search.StatusFailed, 0)},
+		{Kind: search.EventTrialStarted, Time: at(3), Trial: tr(1, 0, search.StatusRunning, 0)},
+		{Kind: search.EventTrialFinished, Time: at(4), Trial: tr(1, 0, search.StatusComplete, 0.95)},
+	}
+}
+
+func TestProgressPlain(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var buf bytes.Buffer
+	p := newProgress(&buf, Env{Now: func() time.Time { return t0 }}.withDefaults(), 2, search.Maximize, "val_macro_f1")
+	for _, ev := range events(t0) {
+		p.event(ev)
+	}
+	p.finish()
+	want := "2026-01-02T03:04:07Z trial 1 (ID 2) complete val_macro_f1=0.9000 test_macro_f1=0.8000 epochs=3 [1/2, best 0.9000 (ID 2)] dropout=0.1235 units=16\n" +
+		"2026-01-02T03:04:08Z trial 0 (ID 1) failed: trainer: diverged [2/2, best 0.9000 (ID 2)] dropout=0.1235 units=8\n" +
+		"2026-01-02T03:04:09Z trial 0 (ID 1) complete val_macro_f1=0.9500 test_macro_f1=0.8500 epochs=3 [2/2, best 0.9500 (ID 1)] dropout=0.1235 units=8\n"
+	if buf.String() != want {
+		t.Errorf("plain progress:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}
+
+func TestProgressTerminal(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	now := t0
+	var buf bytes.Buffer
+	env := Env{Terminal: true, Width: 120, Now: func() time.Time { return now }}.withDefaults()
+	p := newProgress(&buf, env, 4, search.Maximize, "val_macro_f1")
+	for _, ev := range events(t0) {
+		now = ev.Time
+		p.event(ev)
+	}
+	out := buf.String()
+	// The live block: the bar with done/total, ETA and best, and one line
+	// per running trial with its epoch; redrawn by moving the cursor up.
+	for _, want := range []string{
+		"[..............................] 0/4  elapsed 0s\n  trial 0 (ID 1)  epoch 0\n",
+		"  trial 1 (ID 2)  epoch 1  val_macro_f1 0.7500\n",
+		"\x1b[3A\x1b[J",
+		"[#######.......................] 1/4  ETA 6s  elapsed 2s  best val_macro_f1 0.9000 (ID 2)\n",
+		"trial 1 (ID 2) complete val_macro_f1=0.9000",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("terminal progress lacks %q:\n%q", want, out)
+		}
+	}
+	if strings.Contains(out, "2026-01-02T") {
+		t.Error("terminal progress carries timestamps")
+	}
+	p.finish()
+	if p.drawn != 0 {
+		t.Errorf("finish left %d lines drawn", p.drawn)
+	}
+}
