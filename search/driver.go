@@ -192,6 +192,17 @@ func (d *driver) optimize(ctx context.Context, study Study) (Summary, error) {
 	runCtx, cancelRun := context.WithCancelCause(gctx)
 	defer cancelRun(nil)
 
+	if tg := d.cfg.Target; tg != nil {
+		// An earlier run may have reached the target already: an
+		// uninterrupted run would have stopped there.
+		for _, t := range prior {
+			if t.Status == StatusComplete && t.Result != nil && d.reached(t.Result.Value) {
+				d.stop(StopTarget)
+				break
+			}
+		}
+	}
+
 	done := make(chan struct{})
 	watcher := make(chan struct{})
 	go d.watch(runCtx, cancelRun, done, watcher)
@@ -604,9 +615,7 @@ func (d *driver) finish(t Trial, again bool) {
 	}
 	reached := false
 	if t.Status == StatusComplete {
-		if tg := d.cfg.Target; tg != nil {
-			reached = t.Result.Value == *tg || d.study.Direction.Better(t.Result.Value, *tg)
-		}
+		reached = d.reached(t.Result.Value)
 	}
 	d.mu.Unlock()
 	if d.cfg.OnEvent != nil {
@@ -615,6 +624,12 @@ func (d *driver) finish(t Trial, again bool) {
 	if reached {
 		d.stop(StopTarget)
 	}
+}
+
+// reached reports whether v reaches Config.Target.
+func (d *driver) reached(v float64) bool {
+	tg := d.cfg.Target
+	return tg != nil && (v == *tg || d.study.Direction.Better(v, *tg))
 }
 
 func (d *driver) emit(ev Event) {

@@ -612,6 +612,23 @@ func TestTrialTimeoutDeadlineTarget(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+func TestResumeAfterTargetReached(t *testing.T) {
+	t.Parallel()
+	store := memory.New(nil)
+	obj := func(ctx context.Context, run *search.Run) (*search.Result, error) {
+		return &search.Result{Value: float64(run.Number)}, nil
+	}
+	cfg := search.Config{Parallel: 1, Target: ptr(3.0)}
+	sum := mustOptimize(t, context.Background(), store, testStudy("target"), gridSpace(10), search.Grid{}, obj, cfg)
+	if sum.Reason != search.StopTarget || len(sum.Trials) != 4 {
+		t.Fatalf("first run: reason %s, %d trials; want target, 4", sum.Reason, len(sum.Trials))
+	}
+	sum = mustOptimize(t, context.Background(), store, testStudy("target"), gridSpace(10), search.Grid{}, obj, cfg)
+	if sum.Reason != search.StopTarget || sum.Started != 0 || len(sum.Trials) != 4 {
+		t.Errorf("resume: reason %s, started %d, %d trials; want target, 0, 4", sum.Reason, sum.Started, len(sum.Trials))
+	}
+}
+
 func TestMedianPruner(t *testing.T) {
 	t.Parallel()
 	complete := func(values ...float64) search.Trial {
