@@ -95,3 +95,27 @@ func extraGemm32() []gemmVariant {
 func gemmAsmAVX2[E float32 | float64](transA, transB bool, m, n, k int, a []E, lda int, b []E, ldb int, beta E, c []E, ldc int) {
 	gemmAsm(false, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
 }
+
+// BenchmarkTileL1 runs the full 6-row × 4-vector AVX-512 tile (and the
+// 6 × 2 AVX2 one) on operands that stay in L1: the ceiling Gemm can reach on
+// this machine, to read the MLP figures against.
+func BenchmarkTileL1(b *testing.B) {
+	const k = 100
+	a := make([]float32, 6*k)
+	bb := make([]float32, k*64)
+	c := make([]float32, 6*64)
+	if cpu.X86.HasAVX512F {
+		b.Run("AVX512-6x4", func(b *testing.B) {
+			runFlops(b, 2*6*64*k, func() {
+				gemmAVX512_6x4(k, &a[0], 4*k, 4, &bb[0], 256, &c[0], 256, 0, 16)
+			})
+		})
+	}
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		b.Run("AVX2-6x2", func(b *testing.B) {
+			runFlops(b, 2*6*16*k, func() {
+				gemmAVX2_6x2(k, &a[0], 4*k, 4, &bb[0], 256, &c[0], 256, 0, 8)
+			})
+		})
+	}
+}
