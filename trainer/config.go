@@ -122,7 +122,9 @@ type EarlyStoppingConfig struct {
 	// improvement use 1.
 	Patience int `json:"patience" yaml:"patience"`
 	// RestoreBest puts back the weights of the best epoch when training
-	// ends; nil means true.
+	// ends, whatever ends it (Keras restores only when it stops early, which
+	// would leave a sweep's max_epochs trials with their last weights); nil
+	// means true.
 	RestoreBest *bool `json:"restore_best" yaml:"restore_best"`
 }
 

@@ -145,6 +145,17 @@ func TestStopReasons(t *testing.T) {
 		t.Errorf("max epochs: %v, %+v", err, res)
 	}
 
+	// Best weights come back after max_epochs too.
+	long := Config{Layers: []int{64}, Epochs: 15, Optimizer: OptimizerConfig{LearningRate: 0.01},
+		EarlyStopping: EarlyStoppingConfig{Patience: 100}}
+	m, res, err := Fit(ctx, long, train, val, 3, 5, nil)
+	if err != nil || res.StopReason != StopMaxEpochs || res.BestEpoch >= 15 {
+		t.Fatalf("max epochs with an early best: %v, %+v", err, res)
+	}
+	if loss, _, _ := m.Evaluate(val); loss != res.History[res.BestEpoch-1].ValLoss {
+		t.Errorf("after max_epochs the model's val loss is %v, best epoch %d had %v", loss, res.BestEpoch, res.History[res.BestEpoch-1].ValLoss)
+	}
+
 	none := cfg
 	none.EarlyStopping.Monitor = MonitorNone
 	_, res, err = Fit(ctx, none, train, data.Set{X: data.Matrix{Cols: 20}}, 3, 1, nil)
@@ -153,7 +164,7 @@ func TestStopReasons(t *testing.T) {
 	}
 
 	var seen []int
-	m, res, err := Fit(ctx, cfg, train, val, 3, 1, func(s EpochStats) bool {
+	m, res, err = Fit(ctx, cfg, train, val, 3, 1, func(s EpochStats) bool {
 		seen = append(seen, s.Epoch)
 		return s.Epoch == 2
 	})
