@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"testing"
+	"time"
 )
 
 // spamPath is the shared SpamAssassin-derived corpus (experiments/data/README.md).
@@ -58,6 +59,7 @@ func loadSpam(path string) ([]string, error) {
 func BenchmarkFitTransformSpam(b *testing.B) {
 	b.ReportAllocs()
 	var nnz, cols int
+	cpu0 := processCPU()
 	for b.Loop() {
 		docs, err := loadSpam(spamPath)
 		if err != nil {
@@ -70,6 +72,7 @@ func BenchmarkFitTransformSpam(b *testing.B) {
 		_, indices, _ := v.Transform(docs)
 		nnz, cols = len(indices), len(v.Vocabulary)
 	}
+	reportCPU(b, cpu0)
 	b.ReportMetric(float64(nnz), "nnz")
 	b.ReportMetric(float64(cols), "terms")
 }
@@ -78,6 +81,7 @@ func BenchmarkFitTransformSpam(b *testing.B) {
 // FitTransform, which tokenises the documents once.
 func BenchmarkFitTransformOncePassSpam(b *testing.B) {
 	b.ReportAllocs()
+	cpu0 := processCPU()
 	for b.Loop() {
 		docs, err := loadSpam(spamPath)
 		if err != nil {
@@ -87,15 +91,26 @@ func BenchmarkFitTransformOncePassSpam(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu0)
 }
 
 // BenchmarkLoadSpam times decompressing and parsing spam.csv.gz alone.
 func BenchmarkLoadSpam(b *testing.B) {
 	b.ReportAllocs()
+	cpu0 := processCPU()
 	for b.Loop() {
 		if _, err := loadSpam(spamPath); err != nil {
 			b.Fatal(err)
 		}
+	}
+	reportCPU(b, cpu0)
+}
+
+// reportCPU adds the process CPU seconds per operation since cpu0 (all
+// threads, garbage collector included).
+func reportCPU(b *testing.B, cpu0 time.Duration) {
+	if cpu := processCPU(); cpu > 0 {
+		b.ReportMetric((cpu-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 	}
 }
 
@@ -110,7 +125,9 @@ func BenchmarkTransformSpam(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	cpu0 := processCPU()
 	for b.Loop() {
 		v.Transform(docs)
 	}
+	reportCPU(b, cpu0)
 }

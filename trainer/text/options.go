@@ -12,7 +12,8 @@ type Options struct {
 	// Normalize is the Unicode normalisation applied to each document first:
 	// "nfkc" (default), "nfc" or "none".
 	Normalize string `json:"normalize" yaml:"normalize"`
-	// Case is "lower" (default) to lowercase documents, or "keep".
+	// Case is "lower" (default) to lowercase documents as Python's str.lower
+	// does (scikit-learn's lowercase=True), or "keep".
 	Case string `json:"case" yaml:"case"`
 	// StripAccents removes diacritics after lowercasing, as scikit-learn's
 	// strip_accents: "none" (default), "unicode" (NFKD, then drop combining

@@ -29,8 +29,15 @@ type strKey struct {
 	len int32
 }
 
-func newStrTable() *strTable {
-	t := &strTable{slots: make([]strSlot, 1024)}
+func newStrTable() *strTable { return newStrTableSize(0) }
+
+// newStrTableSize returns a table that holds n keys without growing.
+func newStrTableSize(n int) *strTable {
+	size := 1024
+	for 2*n > size {
+		size *= 2
+	}
+	t := &strTable{slots: make([]strSlot, size), keys: make([]strKey, 0, n), vals: make([]int32, 0, n)}
 	t.mask = uint64(len(t.slots) - 1)
 	return t
 }
@@ -79,7 +86,7 @@ func (t *strTable) get(key []byte) (int32, bool) {
 // put stores val for key, which must not be present yet. Keys longer than
 // 2 GiB are not supported (a token is a run of word characters in one document).
 func (t *strTable) put(key []byte, val int32) {
-	if 4*(len(t.keys)+1) > 3*len(t.slots) {
+	if 2*(len(t.keys)+1) > len(t.slots) { // load factor at most 1/2
 		t.grow()
 	}
 	t.keys = append(t.keys, strKey{off: len(t.arena), len: int32(len(key))})

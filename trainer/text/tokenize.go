@@ -59,7 +59,7 @@ type interner struct {
 	o Options
 	// vocab, when set, maps a term to its column; col then holds each
 	// interned term's column or -1 (Transform). Nil during Fit.
-	vocab map[string]int32
+	vocab *strTable
 	col   []int32
 
 	raw   *strTable        // case-folded token → term id, -1 for a stop word
@@ -73,7 +73,7 @@ type interner struct {
 	key   []byte // n-gram key
 }
 
-func newInterner(o Options, vocab map[string]int32) *interner {
+func newInterner(o Options, vocab *strTable) *interner {
 	return &interner{
 		o:     o,
 		vocab: vocab,
@@ -88,7 +88,7 @@ func (in *interner) addTerm(text string) int32 {
 	id := int32(len(in.texts))
 	in.texts = append(in.texts, text)
 	if in.vocab != nil {
-		c, ok := in.vocab[text]
+		c, ok := in.vocab.get(unsafeBytes(text))
 		if !ok {
 			c = -1
 		}
@@ -119,10 +119,15 @@ func (in *interner) token(tok []byte) int32 {
 			in.raw.put(tok, -1)
 			return -1
 		}
-		var ok bool
-		if id, ok = in.uni[text]; !ok {
+		if in.o.Stemmer == "none" {
+			// Distinct tokens are distinct terms.
 			id = in.addTerm(text)
-			in.uni[text] = id
+		} else {
+			var ok bool
+			if id, ok = in.uni[text]; !ok {
+				id = in.addTerm(text)
+				in.uni[text] = id
+			}
 		}
 	}
 	in.raw.put(tok, id)

@@ -42,7 +42,7 @@ type Vectorizer struct {
 
 	// index maps a term to its column; built by Fit and UnmarshalJSON,
 	// read-only afterwards.
-	index map[string]int32
+	index *strTable
 }
 
 // Fit learns the vocabulary and inverse document frequencies of docs under
@@ -193,12 +193,13 @@ func idf(kind string, n, df float64) float64 {
 	return math.Log(n/df) + 1
 }
 
-func buildIndex(vocab []string) map[string]int32 {
-	m := make(map[string]int32, len(vocab))
+// buildIndex maps each term of a vocabulary without duplicates to its column.
+func buildIndex(vocab []string) *strTable {
+	tab := newStrTableSize(len(vocab))
 	for i, t := range vocab {
-		m[t] = int32(i)
+		tab.put(unsafeBytes(t), int32(i))
 	}
-	return m
+	return tab
 }
 
 // Columns returns the number of features, len(v.Vocabulary).
