@@ -138,6 +138,9 @@ type driver struct {
 	maxTrials int
 	deadline  *time.Timer // nil: none
 
+	schedMu  sync.Mutex // serializes taking the next trial and sampling
+	schedErr error      // a sampler error, which stopped scheduling
+
 	mu       sync.Mutex
 	trials   []Trial // latest state by Number (those known)
 	known    []bool  // whether trials[k] holds a trial
@@ -207,12 +210,12 @@ func (d *driver) optimize(ctx context.Context, study Study) (Summary, error) {
 	watcher := make(chan struct{})
 	go d.watch(runCtx, cancelRun, done, watcher)
 
-	schedErr := d.schedule(runCtx, g)
+	d.schedule(runCtx, g)
 	err = g.Wait()
 	close(done)
 	<-watcher
 	if err == nil {
-		err = schedErr
+		err = d.schedErr // written under schedMu by a worker that g.Wait waited for
 	}
 
 	reason := d.reason
@@ -274,74 +277,64 @@ func (d *driver) rerun(t Trial) bool {
 	return !t.Status.Finished() && (t.Status != StatusFailed || d.retryAllowed(t.Attempt))
 }
 
-// schedule hands trials to Parallel workers in increasing Number until all
-// are handed out, scheduling stops, or runCtx ends. It returns sampler
-// errors; workers return infrastructure errors through g.
+// schedule starts min(Parallel, trials to run) workers under g. Each worker
+// takes the next trial in increasing Number, samples its params if it is
+// new, and runs it, until all are taken, scheduling stops, or runCtx ends.
+// Workers return infrastructure errors through g; a sampler error stops
+// scheduling and is kept in d.schedErr, letting running trials finish.
 //
-// A trial's params are sampled only once a worker is idle, so that a
-// model-based sampler sees every trial finished by then, and no trial starts
-// after scheduling has stopped.
-func (d *driver) schedule(runCtx context.Context, g *errgroup.Group) error {
+// Sampling when a worker is free (not ahead of time) lets a model-based
+// sampler see every trial finished by then, and means no trial starts after
+// scheduling has stopped; taking trials without a dispatcher goroutine
+// saves two goroutine hand-offs per trial.
+func (d *driver) schedule(runCtx context.Context, g *errgroup.Group) {
 	var todo []int
 	for k := range d.maxTrials {
 		if !d.known[k] || d.rerun(d.trials[k]) {
 			todo = append(todo, k)
 		}
 	}
-	type job struct {
-		k      int
-		params Params
-		seed   uint64
+	next := 0
+	take := func() (k int, params Params, seed uint64, ok bool) {
+		d.schedMu.Lock()
+		defer d.schedMu.Unlock()
+		if next >= len(todo) || d.isStopping() || runCtx.Err() != nil {
+			return 0, nil, 0, false
+		}
+		k = todo[next]
+		next++
+		d.mu.Lock()
+		known, prev := d.known[k], d.trials[k]
+		d.mu.Unlock()
+		if known {
+			return k, prev.Params, prev.Seed, true
+		}
+		params, err := d.sampler.Sample(d.space, k, d.study.Seed, d.finishedSnapshot())
+		if err == nil {
+			if cerr := d.space.Contains(params); cerr != nil {
+				err = fmt.Errorf("sampler %T gave params outside the space: %w", d.sampler, cerr)
+			}
+		}
+		if err != nil {
+			d.schedErr = fmt.Errorf("sample trial %d: %w", k, err)
+			d.stop(StopError)
+			return 0, nil, 0, false
+		}
+		return k, params, TrialSeed(d.study.Seed, k), true
 	}
-	jobs := make(chan job)
-	defer close(jobs)
-	// idle holds one token per worker waiting on jobs.
-	idle := make(chan struct{}, d.cfg.Parallel)
 	for range min(d.cfg.Parallel, len(todo)) {
 		g.Go(func() error {
 			for {
-				idle <- struct{}{}
-				j, ok := <-jobs
+				k, params, seed, ok := take()
 				if !ok {
 					return nil
 				}
-				if err := d.runTrialSafe(runCtx, j.k, j.params, j.seed); err != nil {
+				if err := d.runTrialSafe(runCtx, k, params, seed); err != nil {
 					return err
 				}
 			}
 		})
 	}
-	for _, k := range todo {
-		select {
-		case <-idle:
-		case <-d.stopping:
-			return nil
-		case <-runCtx.Done():
-			return nil
-		}
-		if d.isStopping() || runCtx.Err() != nil {
-			return nil
-		}
-		j := job{k: k}
-		if d.known[k] {
-			j.params, j.seed = d.trials[k].Params, d.trials[k].Seed
-		} else {
-			var err error
-			j.params, err = d.sampler.Sample(d.space, k, d.study.Seed, d.finishedSnapshot())
-			if err != nil {
-				d.stop(StopError)
-				return fmt.Errorf("sample trial %d: %w", k, err)
-			}
-			if err := d.space.Contains(j.params); err != nil {
-				d.stop(StopError)
-				return fmt.Errorf("sample trial %d: sampler %T gave params outside the space: %w", k, d.sampler, err)
-			}
-			j.seed = TrialSeed(d.study.Seed, k)
-		}
-		// The worker that gave the token is waiting on jobs.
-		jobs <- j
-	}
-	return nil
 }
 
 // runTrialSafe is runTrial with a driver panic (a store or sampler bug)

@@ -786,6 +786,44 @@ func TestStoreFailures(t *testing.T) {
 	})
 }
 
+// badSampler delegates to Grid but fails at trial failAt, with an error or
+// with params outside the space.
+type badSampler struct {
+	failAt  int
+	outside bool
+}
+
+func (s badSampler) Sample(space search.Space, k int, seed uint64, finished []search.Trial) (search.Params, error) {
+	if k == s.failAt {
+		if s.outside {
+			return search.Params{"x": search.Int(-1)}, nil
+		}
+		return nil, errors.New("model fit failed")
+	}
+	return search.Grid{}.Sample(space, k, seed, finished)
+}
+
+func TestSamplerErrorStopsScheduling(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		sampler badSampler
+		want    string
+	}{
+		{badSampler{failAt: 3}, "sample trial 3: model fit failed"},
+		{badSampler{failAt: 2, outside: true}, "sample trial 2: sampler search_test.badSampler gave params outside the space: space.x: value -1 is outside the int parameter"},
+	}
+	for _, tc := range tests {
+		sum, err := search.Optimize(context.Background(), memory.New(nil), testStudy("bad"), gridSpace(10), tc.sampler,
+			detObjective, search.Config{Parallel: 1, MaxTrials: 10})
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("err = %v, want %q", err, tc.want)
+		}
+		if sum.Reason != search.StopError || len(sum.Trials) != tc.sampler.failAt || sum.Count(search.StatusComplete) != tc.sampler.failAt {
+			t.Errorf("reason %s, trials %+v; want error after %d complete trials", sum.Reason, outcomes(sum.Trials), tc.sampler.failAt)
+		}
+	}
+}
+
 func TestResumeStaleRunningTrial(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -15,8 +15,10 @@ import (
 // it: they assign trial k's params as a function of (studySeed, k) alone,
 // which is what makes a sweep reproducible whatever its parallelism.
 //
-// The driver calls Sample from one goroutine, in increasing k, and only for
-// trials that do not exist yet in the store.
+// The driver makes one call at a time, in increasing k, only for trials that
+// do not exist yet in the store, and only when a worker is free to run the
+// trial. An error stops scheduling (running trials finish) and is returned
+// by Optimize.
 type Sampler interface {
 	Sample(space Space, k int, studySeed uint64, finished []Trial) (Params, error)
 }
