@@ -72,12 +72,14 @@ func BenchmarkLoadWide(b *testing.B) {
 	}
 	b.SetBytes(st.Size())
 	var tab *Table
+	cpu := processCPU()
 	for b.Loop() {
 		tab, err = Load(context.Background(), path, LoadOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((processCPU()-cpu)/float64(b.N), "cpu-s/op")
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -87,11 +89,13 @@ func BenchmarkLoadWide(b *testing.B) {
 
 // BenchmarkLoadSpam loads experiments/data/spam.csv.gz (3,645 e-mails).
 func BenchmarkLoadSpam(b *testing.B) {
+	cpu := processCPU()
 	for b.Loop() {
 		if _, err := Load(context.Background(), "../../experiments/data/spam.csv.gz", LoadOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((processCPU()-cpu)/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkLoadSpamTFIDF loads spam.csv.gz and fits TF-IDF (default
@@ -99,6 +103,7 @@ func BenchmarkLoadSpam(b *testing.B) {
 // TF-IDF under 1 s" target.
 func BenchmarkLoadSpamTFIDF(b *testing.B) {
 	ctx := context.Background()
+	cpu := processCPU()
 	for b.Loop() {
 		tab, err := Load(ctx, "../../experiments/data/spam.csv.gz", LoadOptions{})
 		if err != nil {
@@ -110,6 +115,7 @@ func BenchmarkLoadSpamTFIDF(b *testing.B) {
 		}
 		transformText(v, tab.Docs)
 	}
+	b.ReportMetric((processCPU()-cpu)/float64(b.N), "cpu-s/op")
 }
 
 // smoteBenchSet returns n × d standard-normal features where the last
@@ -147,12 +153,13 @@ func BenchmarkSMOTE(b *testing.B) {
 				names[c] = strconv.Itoa(c)
 			}
 			s := Sampling{Strategy: SampleSMOTE, K: 5}
-			b.ResetTimer()
+			cpu := processCPU()
 			for b.Loop() {
 				if _, err := Resample(set, names, s, rand.New(rand.NewPCG(2, 0))); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric((processCPU()-cpu)/float64(b.N), "cpu-s/op")
 		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // PipelineVersion is the version of the serialised Pipeline format.
@@ -115,6 +116,22 @@ func (p *Pipeline) Validate() error {
 		}
 	}
 	return nil
+}
+
+// PredictOptions returns loading options for new data to transform with p:
+// those of the training file, with the label column optional and only the
+// pipeline's feature (or text) columns read, so that extra columns in a
+// prediction file are ignored rather than parsed.
+func (p *Pipeline) PredictOptions() LoadOptions {
+	o := p.Load
+	o.LabelOptional = true
+	o.Comma = 0 // chosen again from the new file's name
+	if p.TextColumn != "" {
+		o.Text, o.Features = p.TextColumn, nil
+	} else {
+		o.Features = slices.Clone(p.Features)
+	}
+	return o
 }
 
 // Transform applies the fitted pipeline to t, which must have the feature

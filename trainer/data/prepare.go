@@ -31,7 +31,8 @@ type Prepared struct {
 // Fitted is a split Table with the pipeline fitted on its training rows, not
 // yet resampled. It depends on the split seed and the preprocessing options
 // only, so a sweep can Fit once and call Resample per trial. Its sets are
-// shared with every Prepared made from it: treat them as read-only.
+// shared with every Prepared made from it: treat them as read-only. Resample
+// only reads f, so trials may call it concurrently.
 type Fitted struct {
 	Train, Val, Test Set
 	Classes          []string

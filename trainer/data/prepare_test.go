@@ -366,3 +366,57 @@ func ExamplePrepare() {
 	// train, val, test rows: 96 24 30
 	// features: 4 standard
 }
+
+func TestResampleConcurrent(t *testing.T) {
+	t.Parallel()
+	f, err := Fit(context.Background(), loadWineImbalanced(t), Config{}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strategies := []string{SampleNone, SampleOversample, SampleUndersample, SampleSMOTE, SampleClassWeight}
+	want := make([]*Prepared, len(strategies))
+	for k, s := range strategies {
+		if want[k], err = f.Resample(Sampling{Strategy: s}, uint64(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := make([]*Prepared, len(strategies))
+	errs := make(chan error, len(strategies))
+	for k, s := range strategies {
+		go func() {
+			var err error
+			got[k], err = f.Resample(Sampling{Strategy: s}, uint64(k))
+			errs <- err
+		}()
+	}
+	for range strategies {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Error("concurrent Resample differs from sequential")
+	}
+}
+
+func TestPredictOptions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f, err := Fit(ctx, loadIris(t), Config{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A prediction file with an id column of text and no label.
+	pred := "id,sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm\nflower-1,5.1,3.5,1.4,0.2\n"
+	tab, err := Read(ctx, strings.NewReader(pred), "new.csv", f.Pipeline.PredictOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := f.Pipeline.Transform(tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Y != nil || s.X.Rows != 1 || s.X.Cols != 4 {
+		t.Errorf("set %+v", s)
+	}
+}
