@@ -108,8 +108,7 @@ func panelWidth[E float32 | float64](avx512 bool) (vlen, width int) {
 func sweepRows[E float32 | float64](avx512, transA bool, m, nc, vlen, k int, a []E, lda int, b *E, ldb int, beta E, c []E, ldc int) {
 	var z E
 	f := int(unsafe.Sizeof(z))
-	nv := (nc + vlen - 1) / vlen
-	rem := uint32(nc - (nv-1)*vlen)
+	nv, rem := vectors(nc, vlen)
 	rs, ps := uintptr(lda*f), uintptr(f)
 	if transA {
 		rs, ps = uintptr(f), uintptr(lda*f)
@@ -140,14 +139,24 @@ func sweepRows[E float32 | float64](avx512, transA bool, m, nc, vlen, k int, a [
 	}
 }
 
-// csrMul32 runs CSRMul on float32 with AVX-512, reporting false without it.
-// Arguments are checked and m, n > 0. Each row of c is done in chunks of
-// 128 columns (64 for the last chunk when that is enough), held in registers
-// while the entries of the row of a add their rows of b.
+// csrMul32 runs CSRMul on float32 with AVX-512 or AVX2+FMA, reporting false
+// with neither. Arguments are checked and m, n > 0.
 func csrMul32(m, n int, indptr []int, indices []int32, values, b []float32, ldb int, beta float32, c []float32, ldc int) bool {
-	if !cpu.X86.HasAVX512F {
+	switch {
+	case cpu.X86.HasAVX512F:
+		csrMulAsm(true, m, n, indptr, indices, values, b, ldb, beta, c, ldc)
+	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
+		csrMulAsm(false, m, n, indptr, indices, values, b, ldb, beta, c, ldc)
+	default:
 		return false
 	}
+	return true
+}
+
+// csrMulAsm does each row of c in chunks of columns (128 for AVX-512, 64
+// for AVX2) held in registers while the entries of the row of a add their
+// rows of b.
+func csrMulAsm(avx512 bool, m, n int, indptr []int, indices []int32, values, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	var zero [1]float32 // stands in for b and the entries when a row has none
 	for i := 0; i < m; i++ {
 		lo, hi := indptr[i], indptr[i+1]
@@ -155,44 +164,75 @@ func csrMul32(m, n int, indptr []int, indices []int32, values, b []float32, ldb 
 		if hi > lo {
 			idx, val = &indices[lo], &values[lo]
 		}
-		for j0 := 0; j0 < n; j0 += 128 {
+		step := 64
+		if avx512 {
+			step = 128
+		}
+		for j0 := 0; j0 < n; j0 += step {
 			bp := &zero[0]
 			if hi > lo {
 				bp = &b[j0]
 			}
 			cp := &c[i*ldc+j0]
-			if n-j0 > 64 {
+			switch {
+			case !avx512:
+				nv, rem := vectors(min(64, n-j0), 8)
+				csrRowAVX2(nv, hi-lo, idx, val, bp, uintptr(ldb*4), cp, beta, rem)
+			case n-j0 > 64:
 				csrRowWideAVX512(hi-lo, idx, val, bp, uintptr(ldb*4), cp, beta, chunkMask(n-j0-64))
-			} else {
+			default:
 				csrRowAVX512(hi-lo, idx, val, bp, uintptr(ldb*4), cp, beta, chunkMask(n-j0))
 			}
 		}
 	}
+}
+
+// csrTMul32 adds aᵀ·b to c (beta already applied) with AVX-512 or AVX2+FMA,
+// reporting false with neither. Arguments are checked and m, n > 0.
+func csrTMul32(m, n int, indptr []int, indices []int32, values, b []float32, ldb int, c []float32, ldc int) bool {
+	switch {
+	case cpu.X86.HasAVX512F:
+		csrTMulAsm(true, m, n, indptr, indices, values, b, ldb, c, ldc)
+	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
+		csrTMulAsm(false, m, n, indptr, indices, values, b, ldb, c, ldc)
+	default:
+		return false
+	}
 	return true
 }
 
-// csrTMul32 adds aᵀ·b to c (beta already applied) with AVX-512, reporting
-// false without it. Arguments are checked and m, n > 0. A chunk of up to
-// 128 columns of row i of b stays in registers while it is added to the
-// rows of c named by row i of a.
-func csrTMul32(m, n int, indptr []int, indices []int32, values, b []float32, ldb int, c []float32, ldc int) bool {
-	if !cpu.X86.HasAVX512F {
-		return false
+// csrTMulAsm keeps a chunk of columns of row i of b (128 for AVX-512, 64 for
+// AVX2) in registers while it is added to the rows of c named by row i of a.
+func csrTMulAsm(avx512 bool, m, n int, indptr []int, indices []int32, values, b []float32, ldb int, c []float32, ldc int) {
+	step := 64
+	if avx512 {
+		step = 128
 	}
 	for i := 0; i < m; i++ {
 		lo, hi := indptr[i], indptr[i+1]
 		if hi == lo {
 			continue
 		}
-		for j0 := 0; j0 < n; j0 += 128 {
-			if n-j0 > 64 {
-				csrTRowWideAVX512(hi-lo, &indices[lo], &values[lo], &b[i*ldb+j0], &c[j0], uintptr(ldc*4), chunkMask(n-j0-64))
-			} else {
-				csrTRowAVX512(hi-lo, &indices[lo], &values[lo], &b[i*ldb+j0], &c[j0], uintptr(ldc*4), chunkMask(n-j0))
+		for j0 := 0; j0 < n; j0 += step {
+			idx, val, bp := &indices[lo], &values[lo], &b[i*ldb+j0]
+			switch {
+			case !avx512:
+				nv, rem := vectors(min(64, n-j0), 8)
+				csrTRowAVX2(nv, hi-lo, idx, val, bp, &c[j0], uintptr(ldc*4), rem)
+			case n-j0 > 64:
+				csrTRowWideAVX512(hi-lo, idx, val, bp, &c[j0], uintptr(ldc*4), chunkMask(n-j0-64))
+			default:
+				csrTRowAVX512(hi-lo, idx, val, bp, &c[j0], uintptr(ldc*4), chunkMask(n-j0))
 			}
 		}
 	}
-	return true
+}
+
+// vectors returns how many vectors of vlen lanes cover cols columns and how
+// many columns the last one holds.
+func vectors(cols, vlen int) (nv int, rem uint32) {
+	nv = (cols + vlen - 1) / vlen
+	return nv, uint32(cols - (nv-1)*vlen)
 }
 
 // chunkMask returns the bit mask of the live columns among the 64 of a chunk

@@ -92,6 +92,23 @@ func extraGemm32() []gemmVariant {
 	return []gemmVariant{{"f32-avx2", gemmAsmAVX2[float32]}}
 }
 
+// extraCSR32 lists sparse float32 paths to benchmark besides CSRMul,
+// CSRTMul and the pure-Go ones: the AVX2 kernels on CPUs with AVX-512.
+func extraCSR32() []csrVariant {
+	if !cpu.X86.HasAVX512F || !cpu.X86.HasAVX2 || !cpu.X86.HasFMA {
+		return nil
+	}
+	return []csrVariant{{
+		name: "f32-avx2",
+		mul: func(m, n int, indptr []int, indices []int32, values, b []float32, ldb int, beta float32, c []float32, ldc int) {
+			csrMulAsm(false, m, n, indptr, indices, values, b, ldb, beta, c, ldc)
+		},
+		tmul: func(m, n int, indptr []int, indices []int32, values, b []float32, ldb int, c []float32, ldc int) {
+			csrTMulAsm(false, m, n, indptr, indices, values, b, ldb, c, ldc)
+		},
+	}}
+}
+
 func gemmAsmAVX2[E float32 | float64](transA, transB bool, m, n, k int, a []E, lda int, b []E, ldb int, beta E, c []E, ldc int) {
 	gemmAsm(false, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
 }
@@ -147,4 +164,48 @@ func sameBits[E float32 | float64](t *testing.T, g gemmCase) {
 	gemmAsm(true, g.transA, g.transB, g.m, g.n, g.k, a, g.lda, b, g.ldb, E(g.beta), c512, g.ldc)
 	gemmAsm(false, g.transA, g.transB, g.m, g.n, g.k, a, g.lda, b, g.ldb, E(g.beta), c2, g.ldc)
 	checkSame(t, g.String(), c512, c2)
+}
+
+// TestCSRAsmLevels runs the AVX2 and AVX-512 sparse kernels against the
+// float64 reference and checks that the two give identical bits.
+func TestCSRAsmLevels(t *testing.T) {
+	t.Parallel()
+	if !cpu.X86.HasAVX2 || !cpu.X86.HasFMA {
+		t.Skip("needs AVX2+FMA")
+	}
+	both := cpu.X86.HasAVX512F
+	rng := rand.New(rand.NewPCG(16, 17))
+	for range 60 {
+		m, n, k := rng.IntN(40), 1+rng.IntN(200), 1+rng.IntN(80)
+		beta := []float64{0, 1, 0.5}[rng.IntN(3)]
+		s := newCSRCase(rng, m, n, k, []float64{0.02, 0.3, 1}[rng.IntN(3)], beta)
+		values := convert[float32](s.values)
+
+		run := func(avx512 bool) []float32 {
+			c := convert[float32](s.c)
+			csrMulAsm(avx512, s.m, s.n, s.indptr, s.indices, values, convert[float32](s.b), s.ldb, float32(beta), c, s.ldc)
+			return c
+		}
+		g := gemmCase{m: s.m, n: s.n, k: s.k, lda: s.k, ldb: s.ldb, ldc: s.ldc, beta: beta, a: s.dense(), b: s.b, c: s.c}
+		want, scale := refGemm[float32](g)
+		got := run(false)
+		checkClose(t, "AVX2 CSRMul "+s.String(), s.k, got, want, scale)
+		if both {
+			checkSame(t, "CSRMul AVX2 vs AVX-512 "+s.String(), got, run(true))
+		}
+
+		runT := func(avx512 bool) []float32 {
+			c := convert[float32](s.ct)
+			scaleRows(s.k, s.n, float32(beta), c, s.ldct)
+			csrTMulAsm(avx512, s.m, s.n, s.indptr, s.indices, values, convert[float32](s.bt), s.ldbt, c, s.ldct)
+			return c
+		}
+		gt := gemmCase{transA: true, m: s.k, n: s.n, k: s.m, lda: s.k, ldb: s.ldbt, ldc: s.ldct, beta: beta, a: s.dense(), b: s.bt, c: s.ct}
+		want, scale = refGemm[float32](gt)
+		got = runT(false)
+		checkClose(t, "AVX2 CSRTMul "+s.String(), s.m, got, want, scale)
+		if both {
+			checkSame(t, "CSRTMul AVX2 vs AVX-512 "+s.String(), got, runT(true))
+		}
+	}
 }

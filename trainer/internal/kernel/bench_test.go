@@ -33,6 +33,14 @@ type gemmVariant struct {
 	gemm func(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
 }
 
+// csrVariant is one float32 pair of sparse kernels under benchmark; tmul
+// adds to c (beta 1).
+type csrVariant struct {
+	name string
+	mul  func(m, n int, indptr []int, indices []int32, values, b []float32, ldb int, beta float32, c []float32, ldc int)
+	tmul func(m, n int, indptr []int, indices []int32, values, b []float32, ldb int, c []float32, ldc int)
+}
+
 // runFlops runs body b.N times and reports GFLOP/s over wall time and, where
 // the OS gives it, over the process's CPU time ("GFLOP/s-cpu"), which leaves
 // out the time spent waiting for a CPU shared with other jobs. Run with
@@ -127,5 +135,13 @@ func BenchmarkCSR(b *testing.B) {
 		b.Run(fmt.Sprintf("m=%d/CSRTMul/f32-purego", m), func(b *testing.B) {
 			runFlops(b, flops, func() { csrTMulGo(m, n, s.indptr, s.indices, values, bt, s.ldbt, ct, s.ldct) })
 		})
+		for _, v := range extraCSR32() {
+			b.Run(fmt.Sprintf("m=%d/CSRMul/%s", m, v.name), func(b *testing.B) {
+				runFlops(b, flops, func() { v.mul(m, n, s.indptr, s.indices, values, bb, s.ldb, 0, c, s.ldc) })
+			})
+			b.Run(fmt.Sprintf("m=%d/CSRTMul/%s", m, v.name), func(b *testing.B) {
+				runFlops(b, flops, func() { v.tmul(m, n, s.indptr, s.indices, values, bt, s.ldbt, ct, s.ldct) })
+			})
+		}
 	}
 }

@@ -101,6 +101,22 @@ func main() {
 		fmt.Fprintf(&g, "\tdefault:\n\t\tpanic(\"kernel: no %s tile for this shape\")\n\t}\n}\n\n", x.name)
 	}
 	csrKernels(&s, &g, 4)
+	for nv := 1; nv <= 8; nv++ {
+		csrKernelAVX2(&s, &g, nv, false, 4)
+		csrKernelAVX2(&s, &g, nv, true, 4)
+	}
+	fmt.Fprintf(&g, "// csrRowAVX2 runs the CSRMul row kernel for a chunk of nv vectors.\n")
+	fmt.Fprintf(&g, "func csrRowAVX2(nv, nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, rem uint32) {\n\tswitch nv {\n")
+	for nv := 1; nv <= 8; nv++ {
+		fmt.Fprintf(&g, "\tcase %d:\n\t\tcsrRowAVX2_%d(nnz, idx, val, b, ldb, c, beta, rem)\n", nv, nv)
+	}
+	fmt.Fprintf(&g, "\tdefault:\n\t\tpanic(\"kernel: no AVX2 CSR kernel for this width\")\n\t}\n}\n\n")
+	fmt.Fprintf(&g, "// csrTRowAVX2 runs the CSRTMul row kernel for a chunk of nv vectors.\n")
+	fmt.Fprintf(&g, "func csrTRowAVX2(nv, nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, rem uint32) {\n\tswitch nv {\n")
+	for nv := 1; nv <= 8; nv++ {
+		fmt.Fprintf(&g, "\tcase %d:\n\t\tcsrTRowAVX2_%d(nnz, idx, val, brow, c, ldc, rem)\n", nv, nv)
+	}
+	fmt.Fprintf(&g, "\tdefault:\n\t\tpanic(\"kernel: no AVX2 CSR kernel for this width\")\n\t}\n}\n\n")
 	if err := os.WriteFile(filepath.Join(*dir, "kernels_amd64.s"), s.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
@@ -436,6 +452,133 @@ func csrKernel(w *bytes.Buffer, suffix string, nv int, transposed bool, pf int) 
 		fmt.Fprintf(w, "overwrite:\n")
 		for j := 0; j < nv; j++ {
 			store(j, z(j), "DI")
+		}
+	}
+	p("VZEROUPPER")
+	p("RET")
+	fmt.Fprintf(w, "\n")
+}
+
+// csrKernelAVX2 writes the AVX2 sparse row kernel for a chunk of nv YMM
+// vectors (up to 64 columns), the last masked to rem columns. It does the
+// same operations in the same order as the AVX-512 kernels, so the results
+// are bit-identical.
+func csrKernelAVX2(w, g *bytes.Buffer, nv int, transposed bool, pf int) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	y := func(i int) string { return fmt.Sprintf("Y%d", i) }
+	// Registers: Y0..Y7 accumulators (CSRMul) or the row of b (CSRTMul),
+	// Y8 broadcast, Y9 mask, Y10 scratch.
+	var name string
+	if transposed {
+		name = fmt.Sprintf("csrTRowAVX2_%d", nv)
+		fmt.Fprintf(g, "//go:noescape\nfunc %s(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, rem uint32)\n\n", name)
+		fmt.Fprintf(w, "// func %s(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, rem uint32)\n", name)
+		fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-52\n", name)
+		p("MOVL rem+48(FP), AX")
+	} else {
+		name = fmt.Sprintf("csrRowAVX2_%d", nv)
+		fmt.Fprintf(g, "//go:noescape\nfunc %s(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, rem uint32)\n\n", name)
+		fmt.Fprintf(w, "// func %s(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, rem uint32)\n", name)
+		fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-56\n", name)
+		p("MOVL rem+52(FP), AX")
+	}
+	p("VMOVD AX, X9")
+	p("VPBROADCASTD X9, Y9")
+	p("VPCMPGTD iota32<>(SB), Y9, Y9")
+	p("MOVQ nnz+0(FP), CX")
+	p("MOVQ idx+8(FP), SI")
+	p("MOVQ val+16(FP), R9")
+	if transposed {
+		p("MOVQ brow+24(FP), DI")
+		p("MOVQ c+32(FP), BX")
+		p("MOVQ ldc+40(FP), R13")
+		p("TESTQ CX, CX")
+		p("JLE done")
+		for j := 0; j < nv; j++ {
+			if j == nv-1 {
+				p("VMASKMOVPS %d(DI), Y9, %s", 32*j, y(j))
+			} else {
+				p("VMOVUPS %d(DI), %s", 32*j, y(j))
+			}
+		}
+	} else {
+		p("MOVQ b+24(FP), BX")
+		p("MOVQ ldb+32(FP), R13")
+		p("MOVQ c+40(FP), DI")
+		for j := 0; j < nv; j++ {
+			p("VXORPS %s, %s, %s", y(j), y(j), y(j))
+		}
+	}
+	body := func(prefetch bool) {
+		p("MOVLQSX (SI), R11")
+		p("IMULQ R13, R11")
+		p("ADDQ BX, R11")
+		if prefetch {
+			p("MOVLQSX %d(SI), R12", 4*pf)
+			p("IMULQ R13, R12")
+			p("ADDQ BX, R12")
+			for l := 0; l < (nv+1)/2; l++ {
+				p("PREFETCHT0 %d(R12)", 64*l)
+			}
+		}
+		p("VBROADCASTSS (R9), Y8")
+		for j := 0; j < nv; j++ {
+			last := j == nv-1
+			switch {
+			case transposed && last:
+				p("VMASKMOVPS %d(R11), Y9, Y10", 32*j)
+				p("VFMADD231PS %s, Y8, Y10", y(j))
+				p("VMASKMOVPS Y10, Y9, %d(R11)", 32*j)
+			case transposed:
+				p("VMOVUPS %d(R11), Y10", 32*j)
+				p("VFMADD231PS %s, Y8, Y10", y(j))
+				p("VMOVUPS Y10, %d(R11)", 32*j)
+			case last:
+				p("VMASKMOVPS %d(R11), Y9, Y10", 32*j)
+				p("VFMADD231PS Y10, Y8, %s", y(j))
+			default:
+				p("VFMADD231PS %d(R11), Y8, %s", 32*j, y(j))
+			}
+		}
+		p("ADDQ $4, SI")
+		p("ADDQ $4, R9")
+	}
+	p("MOVQ CX, R14")
+	p("SUBQ $%d, R14", pf)
+	p("JLE plain")
+	fmt.Fprintf(w, "prefetching:\n")
+	body(true)
+	p("DECQ R14")
+	p("JNZ prefetching")
+	p("MOVQ $%d, CX", pf)
+	fmt.Fprintf(w, "plain:\n")
+	p("TESTQ CX, CX")
+	p("JLE done")
+	fmt.Fprintf(w, "loop:\n")
+	body(false)
+	p("DECQ CX")
+	p("JNZ loop")
+	fmt.Fprintf(w, "done:\n")
+	if !transposed {
+		p("MOVL beta+48(FP), AX")
+		p("SHLL $1, AX")
+		p("JZ overwrite")
+		p("VBROADCASTSS beta+48(FP), Y8")
+		for j := 0; j < nv; j++ {
+			if j == nv-1 {
+				p("VMASKMOVPS %d(DI), Y9, Y10", 32*j)
+			} else {
+				p("VMOVUPS %d(DI), Y10", 32*j)
+			}
+			p("VFMADD231PS Y10, Y8, %s", y(j))
+		}
+		fmt.Fprintf(w, "overwrite:\n")
+		for j := 0; j < nv; j++ {
+			if j == nv-1 {
+				p("VMASKMOVPS %s, Y9, %d(DI)", y(j), 32*j)
+			} else {
+				p("VMOVUPS %s, %d(DI)", y(j), 32*j)
+			}
 		}
 	}
 	p("VZEROUPPER")

@@ -563,3 +563,99 @@ func csrRowWideAVX512(nnz int, idx *int32, val *float32, b *float32, ldb uintptr
 //
 //go:noescape
 func csrTRowWideAVX512(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, mask uint64)
+
+//go:noescape
+func csrRowAVX2_1(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, rem uint32)
+
+//go:noescape
+func csrTRowAVX2_1(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, rem uint32)
+
+//go:noescape
+func csrRowAVX2_2(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, rem uint32)
+
+//go:noescape
+func csrTRowAVX2_2(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, rem uint32)
+
+//go:noescape
+func csrRowAVX2_3(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, rem uint32)
+
+//go:noescape
+func csrTRowAVX2_3(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, rem uint32)
+
+//go:noescape
+func csrRowAVX2_4(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, rem uint32)
+
+//go:noescape
+func csrTRowAVX2_4(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, rem uint32)
+
+//go:noescape
+func csrRowAVX2_5(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, rem uint32)
+
+//go:noescape
+func csrTRowAVX2_5(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, rem uint32)
+
+//go:noescape
+func csrRowAVX2_6(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, rem uint32)
+
+//go:noescape
+func csrTRowAVX2_6(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, rem uint32)
+
+//go:noescape
+func csrRowAVX2_7(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, rem uint32)
+
+//go:noescape
+func csrTRowAVX2_7(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, rem uint32)
+
+//go:noescape
+func csrRowAVX2_8(nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, rem uint32)
+
+//go:noescape
+func csrTRowAVX2_8(nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, rem uint32)
+
+// csrRowAVX2 runs the CSRMul row kernel for a chunk of nv vectors.
+func csrRowAVX2(nv, nnz int, idx *int32, val *float32, b *float32, ldb uintptr, c *float32, beta float32, rem uint32) {
+	switch nv {
+	case 1:
+		csrRowAVX2_1(nnz, idx, val, b, ldb, c, beta, rem)
+	case 2:
+		csrRowAVX2_2(nnz, idx, val, b, ldb, c, beta, rem)
+	case 3:
+		csrRowAVX2_3(nnz, idx, val, b, ldb, c, beta, rem)
+	case 4:
+		csrRowAVX2_4(nnz, idx, val, b, ldb, c, beta, rem)
+	case 5:
+		csrRowAVX2_5(nnz, idx, val, b, ldb, c, beta, rem)
+	case 6:
+		csrRowAVX2_6(nnz, idx, val, b, ldb, c, beta, rem)
+	case 7:
+		csrRowAVX2_7(nnz, idx, val, b, ldb, c, beta, rem)
+	case 8:
+		csrRowAVX2_8(nnz, idx, val, b, ldb, c, beta, rem)
+	default:
+		panic("kernel: no AVX2 CSR kernel for this width")
+	}
+}
+
+// csrTRowAVX2 runs the CSRTMul row kernel for a chunk of nv vectors.
+func csrTRowAVX2(nv, nnz int, idx *int32, val *float32, brow *float32, c *float32, ldc uintptr, rem uint32) {
+	switch nv {
+	case 1:
+		csrTRowAVX2_1(nnz, idx, val, brow, c, ldc, rem)
+	case 2:
+		csrTRowAVX2_2(nnz, idx, val, brow, c, ldc, rem)
+	case 3:
+		csrTRowAVX2_3(nnz, idx, val, brow, c, ldc, rem)
+	case 4:
+		csrTRowAVX2_4(nnz, idx, val, brow, c, ldc, rem)
+	case 5:
+		csrTRowAVX2_5(nnz, idx, val, brow, c, ldc, rem)
+	case 6:
+		csrTRowAVX2_6(nnz, idx, val, brow, c, ldc, rem)
+	case 7:
+		csrTRowAVX2_7(nnz, idx, val, brow, c, ldc, rem)
+	case 8:
+		csrTRowAVX2_8(nnz, idx, val, brow, c, ldc, rem)
+	default:
+		panic("kernel: no AVX2 CSR kernel for this width")
+	}
+}
