@@ -504,8 +504,10 @@ func (d *driver) attempt(runCtx context.Context, t Trial) Trial {
 	res, err, panicked := callObjective(tctx, d.objective, run)
 
 	run.mu.Lock()
-	t.Intermediate = run.intermediate
-	run.report = nil // a goroutine the objective leaked cannot reach the driver any more
+	// Take the slice and detach the Run: a goroutine the objective leaked
+	// can still call Report, but reaches neither this record nor the driver.
+	t.Intermediate, run.intermediate = run.intermediate, nil
+	run.report = nil
 	run.mu.Unlock()
 	t.FinishedAt = d.cfg.Clock()
 	if res != nil {

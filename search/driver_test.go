@@ -460,6 +460,32 @@ func TestTwoSignals(t *testing.T) {
 	})
 }
 
+func TestReportAfterReturnIsDetached(t *testing.T) {
+	t.Parallel()
+	store := memory.New(nil)
+	after, reported := make(chan struct{}), make(chan bool)
+	obj := func(ctx context.Context, run *search.Run) (*search.Result, error) {
+		run.Report(1, 0.5)
+		go func() { // leaked: reports after the trial ended
+			<-after
+			reported <- run.Report(1, 99)
+		}()
+		return &search.Result{Value: 0.5}, nil
+	}
+	sum := mustOptimize(t, context.Background(), store, testStudy("leak"), gridSpace(1), search.Grid{}, obj,
+		search.Config{Parallel: 1, Pruner: search.MedianPruner{}})
+	close(after)
+	if prune := <-reported; prune {
+		t.Error("a detached Run was told to prune")
+	}
+	if got := storedTrials(t, store, "leak")[0].Intermediate; !slices.Equal(got, []float64{0.5}) {
+		t.Errorf("stored intermediate %v, want [0.5]", got)
+	}
+	if got := sum.Trials[0].Intermediate; !slices.Equal(got, []float64{0.5}) {
+		t.Errorf("summary intermediate %v, want [0.5]", got)
+	}
+}
+
 func TestPanickingObjective(t *testing.T) {
 	t.Parallel()
 	obj := func(ctx context.Context, run *search.Run) (*search.Result, error) {
