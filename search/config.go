@@ -28,8 +28,8 @@ type Config struct {
 	// out of it is recorded as failed.
 	TrialTimeout time.Duration
 	// Target, when set, stops scheduling once a complete trial's value
-	// reaches it (≥ when maximizing, ≤ when minimizing); running trials
-	// finish.
+	// reaches it (≥ when maximizing, ≤ when minimizing), including a trial
+	// of an earlier run; running trials get Grace to finish, as after Stop.
 	Target *float64
 	// MaxRetries is how many times a failed trial is started again, in this
 	// call or a later one [1]; negative: never. Interruptions count as
