@@ -81,10 +81,14 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if err == nil {
 		return ExitOK
 	}
-	msg := strings.TrimSpace(err.Error())
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
+	// One line: a multi-line error (a driver's detail) is joined.
+	var parts []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
 	}
+	msg := strings.Join(parts, " ")
 	fmt.Fprintf(env.Stderr, "sweep: %s\n", msg)
 	var ue *usageError
 	if errors.As(err, &ue) {

@@ -2,10 +2,15 @@ package sweepcli
 
 import (
 	"context"
-	"errors"
+
+	"github.com/sweep-ml/sweep/tracker/postgres"
 )
 
-// openPostgres opens a PostgreSQL store.
+// openPostgres opens a PostgreSQL store, applying pending migrations.
 func openPostgres(ctx context.Context, dsn string) (store, error) {
-	return nil, errors.New("PostgreSQL support is not built into this binary yet")
+	s, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
