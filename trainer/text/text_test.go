@@ -299,3 +299,25 @@ func FuzzTransform(f *testing.F) {
 		}
 	})
 }
+
+func TestTransformConcurrent(t *testing.T) {
+	t.Parallel()
+	docs := []string{"The movie was GREAT, great acting!!", "Terrible plot; the acting was bad.", "bad, BAD, bad! 0/10"}
+	v, err := Fit(context.Background(), docs, Options{NGramMax: 2, Stemmer: "snowball"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p0, i0, v0 := v.Transform(docs)
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			p, i, x := v.Transform(docs)
+			done <- slices.Equal(p, p0) && slices.Equal(i, i0) && slices.Equal(x, v0)
+		}()
+	}
+	for range 4 {
+		if !<-done {
+			t.Error("concurrent Transform gave a different result")
+		}
+	}
+}
