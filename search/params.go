@@ -14,9 +14,13 @@ import (
 type Kind int
 
 const (
+	// KindString is a string value (Value.Str).
 	KindString Kind = iota
+	// KindInt is a 64-bit integer value (Value.Int).
 	KindInt
+	// KindFloat is a float64 value (Value.Float).
 	KindFloat
+	// KindBool is a boolean value (Value.Bool).
 	KindBool
 )
 

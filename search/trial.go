@@ -13,11 +13,19 @@ import (
 type Status int
 
 const (
+	// StatusQueued: known but never started.
 	StatusQueued Status = iota
+	// StatusRunning: an attempt is under way (or its process died: a stale
+	// running trial, rerun on resume).
 	StatusRunning
+	// StatusComplete: the objective returned a result.
 	StatusComplete
+	// StatusPruned: stopped early by the pruner; the result is partial.
 	StatusPruned
+	// StatusFailed: the objective failed or panicked; retried up to a limit.
 	StatusFailed
+	// StatusInterrupted: cancelled by the driver (Ctrl-C, grace period,
+	// infrastructure failure); rerun on resume.
 	StatusInterrupted
 )
 
