@@ -8,11 +8,13 @@
 // On amd64 Gemm runs in assembly microkernels (AVX-512 or AVX2+FMA, chosen
 // at run time), as do the float32 sparse products; the float64 sparse
 // products, other architectures and builds with the purego tag use blocked
-// pure-Go loops. Every routine is deterministic:
-// the same inputs give bit-identical outputs on every call, on a given
-// machine. The order of summation differs from the textbook loop, so results
-// may differ from it in the last bits; unlike that loop, a zero in a does not
-// skip the matching row of b, so an Inf or NaN in b reaches c as in BLAS.
+// pure-Go loops. Every routine is deterministic: the same inputs give
+// bit-identical outputs on every call. The AVX-512 and AVX2 kernels do the
+// same fused multiply-adds in the same order, so they agree bit for bit
+// across x86 machines; the pure-Go loops round differently. The order of
+// summation differs from the textbook loop, so results may differ from it in
+// the last bits; unlike that loop, a zero in a does not skip the matching row
+// of b, so an Inf or NaN in b reaches c as in BLAS.
 //
 // A shape that does not fit the slices (a leading dimension smaller than a
 // row, a slice too short) panics with a message naming the argument, as a
