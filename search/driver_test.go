@@ -1,9 +1,11 @@
 package search_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -787,10 +789,18 @@ func TestStoreFailures(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			store := &flakyStore{Store: memory.New(nil), fail: func(m string, i int) bool { return i%3 != 2 }}
 			// Parallel 1: each call fails twice, then succeeds.
+			var log bytes.Buffer
 			sum := mustOptimize(t, context.Background(), store, testStudy("flaky"), gridSpace(6), search.Grid{},
-				detObjective, search.Config{Parallel: 1})
+				detObjective, search.Config{Parallel: 1, Log: slog.New(slog.NewTextHandler(&log, nil))})
 			if sum.Count(search.StatusComplete) != 6 {
 				t.Fatalf("trials %+v, want 6 complete", outcomes(sum.Trials))
+			}
+			// 6 trials × (StartTrial, FinishTrial) × 2 failures each.
+			if n := strings.Count(log.String(), "store call failed; retrying"); n != 24 {
+				t.Errorf("%d retry warnings, want 24:\n%s", n, log.String())
+			}
+			if !strings.Contains(log.String(), `call="start trial 0" attempt=1`) {
+				t.Errorf("retry warning does not name the call:\n%s", log.String())
 			}
 		})
 	})
