@@ -222,12 +222,13 @@ func fitRows(ctx context.Context, t *Table, cfg Config, classes []string, train,
 			}
 			return d
 		}
-		v, err := fitText(ctx, docs(train), cfg.Text)
+		v, x, err := fitTransformText(ctx, docs(train), cfg.Text)
 		if err != nil {
 			return nil, fmt.Errorf("fit %s: %w", t.Name, err)
 		}
 		p.Vectorizer = v
-		for k := range sets {
+		sets[0].X = x
+		for k := 1; k < len(sets); k++ {
 			sets[k].X = transformText(v, docs(rows[k]))
 		}
 		if cfg.Scale != ScaleNone {

@@ -13,13 +13,14 @@ type TextOptions = text.Options
 // TextVectorizer is a fitted TF-IDF vectorizer (trainer/text).
 type TextVectorizer = text.Vectorizer
 
-// fitText fits the TF-IDF vectorizer on the training documents.
-func fitText(ctx context.Context, docs []string, opts TextOptions) (*TextVectorizer, error) {
-	v, err := text.Fit(ctx, docs, opts)
+// fitTransformText fits the TF-IDF vectorizer on the training documents
+// and returns their rows, tokenising each document once.
+func fitTransformText(ctx context.Context, docs []string, opts TextOptions) (*TextVectorizer, Matrix, error) {
+	v, indptr, indices, values, err := text.FitTransform(ctx, docs, opts)
 	if err != nil {
-		return nil, fmt.Errorf("tf-idf: %w", err)
+		return nil, Matrix{}, fmt.Errorf("tf-idf: %w", err)
 	}
-	return v, nil
+	return v, Matrix{Rows: len(docs), Cols: len(v.Vocabulary), Indptr: indptr, Indices: indices, Values: values}, nil
 }
 
 // transformText returns the TF-IDF rows of docs as a CSR matrix.

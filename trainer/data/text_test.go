@@ -53,9 +53,11 @@ func TestPrepareSpamText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := all.X.SelectRows(f.TestRows)
-	if !reflect.DeepEqual(rows, f.Test.X) {
+	if !reflect.DeepEqual(all.X.SelectRows(f.TestRows), f.Test.X) {
 		t.Error("reloaded pipeline transforms the test rows differently")
+	}
+	if !reflect.DeepEqual(all.X.SelectRows(f.TrainRows), f.Train.X) {
+		t.Error("reloaded pipeline transforms the training rows differently")
 	}
 
 	if _, err := f.Resample(Sampling{Strategy: SampleSMOTE}, 1); err == nil || !strings.Contains(err.Error(), "dense") {
