@@ -215,23 +215,17 @@ func (s *Store) loadDetails(ctx context.Context, q querier, id int64, r *search.
 	return nil
 }
 
-// Leaderboard ranks trials (see tracker.LeaderboardQuery and tracker.Entry
-// for the defaults and the tie-break). Ranked values that are NaN or
-// missing come after all numbers. The metric column comes from a whitelist;
-// every value is a bound parameter.
-func (s *Store) Leaderboard(ctx context.Context, q tracker.LeaderboardQuery) ([]tracker.Entry, error) {
-	var study *search.Study
-	if q.Study != "" {
-		st, err := s.StudyByName(ctx, q.Study)
-		if err != nil {
-			return nil, fmt.Errorf("leaderboard: %w", err)
-		}
-		study = &st
-	}
-	p, err := q.Plan(study)
-	if err != nil {
-		return nil, err
-	}
+// LeaderboardSQL returns the statement Leaderboard runs first (numeric
+// values only, an index range on (study_id, column)) and its arguments, for
+// EXPLAIN QUERY PLAN in benchmarks. study is nil across studies.
+func LeaderboardSQL(p tracker.LeaderboardPlan, study *search.Study) (string, []any) {
+	return leaderboardSQL(p, study, true)
+}
+
+// leaderboardSQL builds the statement for the numeric values (numeric) or
+// for the NaN and missing ones, which rank by the tie-break alone. The
+// column comes from the plan's whitelist; everything else is a parameter.
+func leaderboardSQL(p tracker.LeaderboardPlan, study *search.Study, numeric bool) (string, []any) {
 	col := "t." + p.Column
 	var where strings.Builder
 	var args []any
@@ -265,21 +259,63 @@ func (s *Store) Leaderboard(ctx context.Context, q tracker.LeaderboardQuery) ([]
 	if p.Direction == search.Minimize {
 		dir = "ASC"
 	}
-	sel := `SELECT t.id, t.study_id, s.name, t.number, t.status, ` + col + `, t.value,
+	// The study name is a correlated subquery, not a join, so that trials
+	// stays the outer loop and the index order serves the ORDER BY.
+	q := `SELECT t.id, t.study_id, (SELECT s.name FROM studies AS s WHERE s.id = t.study_id), t.number, t.status,
+		` + col + `, t.value,
 		t.val_macro_f1, t.val_accuracy, t.val_balanced_accuracy, t.val_loss, t.val_weighted_f1,
 		t.test_macro_f1, t.test_accuracy, t.test_balanced_accuracy, t.test_loss, t.test_weighted_f1, t.params
-		FROM trials AS t JOIN studies AS s ON s.id = t.study_id WHERE ` + where.String()
-	// Numbers first (col < 'NaN' holds for every number and is an index
-	// range), then NaN and missing values by ID.
-	entries, err := s.entries(ctx, sel+` AND `+col+` < 'NaN' ORDER BY `+col+` `+dir+`, t.val_loss ASC NULLS LAST, t.id ASC LIMIT ?`,
-		append(args, p.Limit), nil)
+		FROM trials AS t ` + indexedBy(p.Column, study != nil && numeric) + ` WHERE ` + where.String()
+	// 'NaN' is TEXT, which sorts above every number: col < 'NaN' holds for
+	// the numbers only and is an index range.
+	if numeric {
+		q += ` AND ` + col + ` < 'NaN' ORDER BY ` + col + ` ` + dir + `, t.val_loss ASC NULLS LAST, t.id ASC LIMIT ?`
+	} else {
+		q += ` AND (` + col + ` IS NULL OR ` + col + ` >= 'NaN') ORDER BY t.val_loss ASC NULLS LAST, t.id ASC LIMIT ?`
+	}
+	return q, append(args, p.Limit)
+}
+
+// indexedBy pins the (study_id, column) index for a study's ranking where
+// the schema has one: with the status filter SQLite's planner otherwise
+// estimates a full scan and sort as cheaper, not knowing that LIMIT stops
+// the index scan after a few rows (1M trials: 0.4 s instead of 0.1 ms).
+func indexedBy(column string, ranked bool) string {
+	switch column {
+	case "value", "val_macro_f1", "val_accuracy", "val_loss":
+		if ranked {
+			return "INDEXED BY trials_" + column + "_idx"
+		}
+	}
+	return ""
+}
+
+// Leaderboard ranks trials (see tracker.LeaderboardQuery and tracker.Entry
+// for the defaults and the tie-break). Ranked values that are NaN or
+// missing come after all numbers. The metric column comes from a whitelist;
+// every value is a bound parameter.
+func (s *Store) Leaderboard(ctx context.Context, q tracker.LeaderboardQuery) ([]tracker.Entry, error) {
+	var study *search.Study
+	if q.Study != "" {
+		st, err := s.StudyByName(ctx, q.Study)
+		if err != nil {
+			return nil, fmt.Errorf("leaderboard: %w", err)
+		}
+		study = &st
+	}
+	p, err := q.Plan(study)
+	if err != nil {
+		return nil, err
+	}
+	first, args := leaderboardSQL(p, study, true)
+	entries, err := s.entries(ctx, first, args, nil)
 	if err != nil {
 		return nil, fmt.Errorf("leaderboard: %w", err)
 	}
 	if len(entries) < p.Limit {
-		entries, err = s.entries(ctx, sel+` AND (`+col+` IS NULL OR `+col+` >= 'NaN') ORDER BY t.val_loss ASC NULLS LAST, t.id ASC LIMIT ?`,
-			append(args, p.Limit-len(entries)), entries)
-		if err != nil {
+		rest, args := leaderboardSQL(p, study, false)
+		args[len(args)-1] = p.Limit - len(entries)
+		if entries, err = s.entries(ctx, rest, args, entries); err != nil {
 			return nil, fmt.Errorf("leaderboard: %w", err)
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/sweep-ml/sweep/tracker/storetest"
 )
 
-func openTemp(t *testing.T) *Store {
+func openTemp(t testing.TB) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "sweep.db"), Options{})
 	if err != nil {
