@@ -19,7 +19,7 @@ import (
 	"strings"
 )
 
-// DefaultMissingValues are the cell values read as missing when
+// defaultMissingValues are the cell values read as missing when
 // LoadOptions.MissingValues is empty. Matching is exact after trimming spaces.
 var defaultMissingValues = []string{"", "NA", "N/A", "NaN", "nan", "null", "NULL", "?"}
 
