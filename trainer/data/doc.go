@@ -18,9 +18,9 @@
 // before the split (so the three sets stay comparable) and makes Transform
 // reject such rows in new data; scaling is not applied to TF-IDF rows (the
 // vectorizer normalises them); SMOTE needs dense features, so for text data
-// it is an error that suggests oversample or class_weight (interpolating
-// sparse TF-IDF rows yields dense, unnormalised documents no vectorizer
-// would produce).
+// it is an error that suggests oversample or class_weight (interpolating two
+// TF-IDF rows yields a row with both documents' terms and a norm below one,
+// a document no vectorizer would produce).
 //
 // Labels are encoded in byte-wise sorted order of their names: class index 0
 // is the smallest label string. Every random step takes an explicit
