@@ -378,6 +378,41 @@ func TestCSRShapes(t *testing.T) {
 	}
 }
 
+// TestCSRAgreesWithGo checks the dispatched float32 sparse products
+// (assembly where the CPU has it) against the pure-Go ones on the text
+// model's shape: a batch of 32 rows of a 5,000-column matrix, 1.5 % dense,
+// times 5000×128.
+func TestCSRAgreesWithGo(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(18, 19))
+	s := newCSRCase(rng, 32, 128, 5000, 0.015, 0.5)
+	values, b, bt := convert[float32](s.values), convert[float32](s.b), convert[float32](s.bt)
+	// Every element of a product has at most max-row-entries (CSRMul) or m
+	// (CSRTMul) terms; the values are in [-1, 1], so |error| ≤ terms·eps·(terms+1).
+	tol := func(terms int) float64 { return float64(terms) * float64(terms+1) * epsOf[float32]() }
+	got, ref := convert[float32](s.c), convert[float32](s.c)
+	CSRMul(s.m, s.n, s.indptr, s.indices, values, b, s.ldb, 0.5, got, s.ldc)
+	csrMulGo(s.m, s.n, s.indptr, s.indices, values, b, s.ldb, 0.5, ref, s.ldc)
+	maxRow := 0
+	for i := 0; i < s.m; i++ {
+		maxRow = max(maxRow, s.indptr[i+1]-s.indptr[i])
+	}
+	for i := range got {
+		if d := math.Abs(float64(got[i]) - float64(ref[i])); d > 2*tol(maxRow+1) {
+			t.Fatalf("CSRMul element %d: dispatched %v, pure Go %v", i, got[i], ref[i])
+		}
+	}
+	got, ref = convert[float32](s.ct), convert[float32](s.ct)
+	CSRTMul(s.m, s.n, s.k, s.indptr, s.indices, values, bt, s.ldbt, 0.5, got, s.ldct)
+	scaleRows(s.k, s.n, float32(0.5), ref, s.ldct)
+	csrTMulGo(s.m, s.n, s.indptr, s.indices, values, bt, s.ldbt, ref, s.ldct)
+	for i := range got {
+		if d := math.Abs(float64(got[i]) - float64(ref[i])); d > 2*tol(s.m+1) {
+			t.Fatalf("CSRTMul element %d: dispatched %v, pure Go %v", i, got[i], ref[i])
+		}
+	}
+}
+
 func TestCSRNoAlloc(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	s := newCSRCase(rng, 20, 130, 300, 0.05, 0)
