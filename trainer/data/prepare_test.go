@@ -420,3 +420,59 @@ func TestPredictOptions(t *testing.T) {
 		t.Errorf("set %+v", s)
 	}
 }
+
+func TestStatisticsFromTrainingRowsOnly(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("a,b,label\n")
+	for i := range 60 {
+		a := fmt.Sprint(i * i)
+		if i%7 == 0 {
+			a = "NA"
+		}
+		fmt.Fprintf(&b, "%s,%d,%s\n", a, i%5, []string{"x", "y", "z"}[i%3])
+	}
+	tab, err := Read(context.Background(), strings.NewReader(b.String()), "f.csv", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Fit(context.Background(), tab, Config{Scale: ScaleMinMax}, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Recompute the statistics by hand from the training rows only.
+	var sum float64
+	var n int
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, i := range f.TrainRows {
+		if v := tab.Row(i)[0]; !math.IsNaN(v) {
+			sum += v
+			n++
+		}
+	}
+	fill := sum / float64(n)
+	for _, i := range f.TrainRows {
+		v := tab.Row(i)[0]
+		if math.IsNaN(v) {
+			v = fill
+		}
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if got := f.Pipeline.Imputer.Values[0]; math.Abs(got-fill) > 1e-12*fill {
+		t.Errorf("imputed mean %v, want %v from the training rows", got, fill)
+	}
+	if got := f.Pipeline.Scaler; got.Offset[0] != lo || got.Scale[0] != hi-lo {
+		t.Errorf("min-max offset %v scale %v, want %v %v from the training rows", got.Offset[0], got.Scale[0], lo, hi-lo)
+	}
+	var allSum float64
+	var allN int
+	for i := range tab.Len() {
+		if v := tab.Row(i)[0]; !math.IsNaN(v) {
+			allSum += v
+			allN++
+		}
+	}
+	if allSum/float64(allN) == fill {
+		t.Error("test cannot tell training-only statistics from whole-table ones; change the seed")
+	}
+}
