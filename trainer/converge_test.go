@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sweep-ml/sweep/trainer/data"
 	"github.com/sweep-ml/sweep/trainer/metrics"
 )
 
@@ -35,30 +36,51 @@ func fitScore(t *testing.T, ds dataset, precision string, seed uint64) (f1, secP
 }
 
 // TestConvergence trains the default model (one hidden layer of 128, dropout
-// 0.2, Adam, batch 32, early stopping on val_loss with patience 10) on a
-// stratified 80/20 split (validation: 20 % of the 80, standardized with the
-// training statistics) in both precisions, requires the test macro-F1 to reach
-// the bar, and the two precisions to agree within 0.03 (a few test rows).
+// 0.2, Adam, batch 32, up to 100 epochs, early stopping on val_loss with
+// patience 10) on stratified 80/20 splits made by trainer/data (validation:
+// 20 % of the 80; its default preprocessing) in both precisions. The mean test
+// macro-F1 over the splits must reach the bar and the two precisions must
+// agree within 0.03 (one or two test rows).
+//
+// Iris is scored over ten splits: its test part has 30 rows, so one split
+// moves by 0.03 a row, and with 24 validation rows early stopping ends between
+// epoch 30 and 100; single splits range from 0.83 to 1.0.
 func TestConvergence(t *testing.T) {
 	cases := []struct {
-		name  string
-		path  string
-		minF1 float64
+		name   string
+		path   string
+		cfg    data.Config
+		splits int
+		minF1  float64
+		slow   bool
 	}{
-		{"iris", "../experiments/data/iris.csv", 0.90},
-		{"digits", "../experiments/data/digits.csv", 0.95},
+		{"iris", "../experiments/data/iris.csv", data.Config{}, 10, 0.90, false},
+		{"digits", "../experiments/data/digits.csv", data.Config{}, 1, 0.95, false},
+		// TF-IDF rows in CSR form, 5,000 terms: the benchmark's sparse
+		// shape. No bar was set for it; 0.90 is below what it reaches.
+		{"spam", "../experiments/data/spam.csv.gz", data.Config{Text: data.TextOptions{MaxFeatures: 5000}}, 1, 0.90, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			ds := loadSplit(t, c.path, 42)
-			f32, _ := fitScore(t, ds, PrecisionFloat32, 7)
-			f64, _ := fitScore(t, ds, PrecisionFloat64, 7)
-			if f32 < c.minF1 || f64 < c.minF1 {
-				t.Errorf("test macro-F1 float32 %.4f, float64 %.4f, want >= %.2f", f32, f64, c.minF1)
+			if c.slow && testing.Short() {
+				t.Skip("slow (> 10 s); skipped with -short")
 			}
-			if math.Abs(f32-f64) > 0.03 {
-				t.Errorf("float32 %.4f and float64 %.4f differ by more than 0.03", f32, f64)
+			t.Parallel()
+			var f32, f64 []float64
+			for split := range c.splits {
+				ds := loadSplit(t, c.path, uint64(42+split), c.cfg)
+				a, _ := fitScore(t, ds, PrecisionFloat32, uint64(7+split))
+				b, _ := fitScore(t, ds, PrecisionFloat64, uint64(7+split))
+				f32, f64 = append(f32, a), append(f64, b)
+			}
+			m32, _ := meanSD(f32)
+			m64, _ := meanSD(f64)
+			t.Logf("%s: mean test macro-F1 over %d splits: float32 %.4f, float64 %.4f", c.name, c.splits, m32, m64)
+			if m32 < c.minF1 || m64 < c.minF1 {
+				t.Errorf("mean test macro-F1 float32 %.4f, float64 %.4f, want >= %.2f", m32, m64, c.minF1)
+			}
+			if math.Abs(m32-m64) > 0.03 {
+				t.Errorf("float32 %.4f and float64 %.4f differ by more than 0.03", m32, m64)
 			}
 		})
 	}
@@ -76,7 +98,7 @@ func TestPrecisionStudy(t *testing.T) {
 	for _, precision := range []string{PrecisionFloat32, PrecisionFloat64} {
 		var f1s, secs []float64
 		for split := uint64(1); split <= 2; split++ {
-			ds := loadSplit(t, "../experiments/data/digits.csv", split)
+			ds := loadSplit(t, "../experiments/data/digits.csv", split, data.Config{})
 			for seed := uint64(1); seed <= 5; seed++ {
 				f1, s := fitScore(t, ds, precision, seed)
 				f1s = append(f1s, f1)
@@ -89,9 +111,13 @@ func TestPrecisionStudy(t *testing.T) {
 	}
 }
 
+// meanSD returns the mean and the sample standard deviation (0 for one value).
 func meanSD(x []float64) (mean, sd float64) {
 	for _, v := range x {
 		mean += v / float64(len(x))
+	}
+	if len(x) < 2 {
+		return mean, 0
 	}
 	for _, v := range x {
 		sd += (v - mean) * (v - mean) / float64(len(x)-1)
