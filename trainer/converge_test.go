@@ -44,7 +44,11 @@ func fitScore(t *testing.T, ds dataset, precision string, seed uint64) (f1, secP
 //
 // Iris is scored over ten splits: its test part has 30 rows, so one split
 // moves by 0.03 a row, and with 24 validation rows early stopping ends between
-// epoch 30 and 100; single splits range from 0.83 to 1.0.
+// epoch 30 and 100; single splits range from 0.83 to 1.0. With four inputs,
+// He initialisation (limit √(6/4)) gives first-layer weights Adam needs longer
+// to move than Glorot's: after 100 epochs the training loss is 0.10-0.13,
+// against 0.09 with Glorot and 0.08 for scikit-learn's MLPClassifier, so iris
+// sits just above the bar (0.905).
 func TestConvergence(t *testing.T) {
 	cases := []struct {
 		name   string
