@@ -77,7 +77,9 @@ type Config struct {
 	// ClassWeights.
 	ClassWeight string `json:"class_weight" yaml:"class_weight"`
 	// ClassWeights gives one non-negative loss weight per class; nil means
-	// every class weighs 1.
+	// every class weighs 1. Each row's cross-entropy is multiplied by its
+	// class's weight and a batch's loss is the mean over its rows (Keras'
+	// sample-weight convention). Validation loss is never weighted.
 	ClassWeights []float64 `json:"class_weights" yaml:"class_weights"`
 	// Epochs is the most epochs to run [100].
 	Epochs int `json:"epochs" yaml:"epochs"`
@@ -91,7 +93,14 @@ type Config struct {
 	Precision string `json:"precision" yaml:"precision"`
 }
 
-// OptimizerConfig chooses the update rule. Unused fields are ignored.
+// OptimizerConfig chooses the update rule. Unused fields are ignored. Per
+// parameter w with gradient g, learning rate η and step t (from 1), as Keras
+// defines them:
+//
+//	sgd:      v ← μ·v − η·g;  w ← w + v  (Nesterov: w ← w + μ·v − η·g)
+//	rmsprop:  s ← ρ·s + (1−ρ)·g²;  w ← w − η·g / (√s + ε)
+//	adam:     m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;
+//	          w ← w − η·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε)
 type OptimizerConfig struct {
 	// Name is sgd, rmsprop or adam [default].
 	Name string `json:"name" yaml:"name"`
