@@ -22,6 +22,7 @@ func newOptimizer[T kernel.Float](c OptimizerConfig, n int) optimizer[T] {
 		if c.Momentum != 0 {
 			o.v = make([]T, n)
 		}
+		o.vec, _ = any(sgdVec32).(func(p, g, v []T, lr, mu T, nesterov bool) (int, T))
 		return o
 	case OptimizerRMSprop:
 		o := &rmsprop[T]{lr: T(c.LearningRate), rho: T(c.Rho), eps: T(c.Epsilon), s: make([]T, n)}
@@ -49,13 +50,20 @@ type sgd[T kernel.Float] struct {
 	lr, momentum T
 	nesterov     bool
 	v            []T
+	// vec, when set, updates a prefix with vector instructions that round
+	// like the loop, and returns its length and Σ p·0.
+	vec func(p, g, v []T, lr, mu T, nesterov bool) (int, T)
 }
 
 func (o *sgd[T]) step(p, g []T) T {
 	g = g[:len(p)]
 	var bad T
+	start := 0
+	if o.vec != nil {
+		start, bad = o.vec(p, g, o.v, o.lr, o.momentum, o.nesterov)
+	}
 	if o.v == nil {
-		for i := range p {
+		for i := start; i < len(p); i++ {
 			p[i] -= o.lr * g[i]
 			bad += p[i] * 0
 		}
@@ -63,7 +71,7 @@ func (o *sgd[T]) step(p, g []T) T {
 	}
 	v := o.v[:len(p)]
 	mu, lr := o.momentum, o.lr
-	for i := range p {
+	for i := start; i < len(p); i++ {
 		v[i] = mu*v[i] - lr*g[i]
 		if o.nesterov {
 			p[i] += mu*v[i] - lr*g[i]

@@ -25,6 +25,32 @@ func rmspropAVX512(p, grad, s *float32, n int, rho, c, lr, eps float32) (bad flo
 //go:noescape
 func rmspropAVX2(p, grad, s *float32, n int, rho, c, lr, eps float32) (bad float32)
 
+// sgdAVX2 is the SGD update of sgd.step on n float32 parameters (n a
+// multiple of 8), rounding like the Go loop; mode is 0 (plain), 1 (momentum)
+// or 2 (Nesterov), and v is unused in mode 0.
+//
+//go:noescape
+func sgdAVX2(p, grad, v *float32, n int, lr, mu float32, mode int) (bad float32)
+
+// sgdVec32 updates the longest prefix of p the vector kernel handles and
+// returns its length and its Σ p·0; v is nil without momentum.
+func sgdVec32(p, g, v []float32, lr, mu float32, nesterov bool) (int, float32) {
+	n := len(p) &^ 7
+	if !cpu.X86.HasAVX2 || n == 0 {
+		return 0, 0
+	}
+	g = g[:n]
+	mode, vp := 0, &g[0] // vp is not read in mode 0
+	if v != nil {
+		v = v[:n]
+		mode, vp = 1, &v[0]
+		if nesterov {
+			mode = 2
+		}
+	}
+	return n, sgdAVX2(&p[0], &g[0], vp, n, lr, mu, mode)
+}
+
 // vecWidth returns how many float32 lanes the widest usable kernel handles
 // (0: none) and whether it is the AVX-512 one.
 func vecWidth() (int, bool) {

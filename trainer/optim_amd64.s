@@ -214,3 +214,80 @@ rdone256:
 	VMOVSS X8, bad+48(FP)
 	VZEROUPPER
 	RET
+
+// SGD, per lane, as sgd.step in optim.go (AVX2, 8 lanes; mode 0: plain,
+// 1: momentum, 2: Nesterov):
+//   plain:     p = p - lr*g
+//   momentum:  v = mu*v - lr*g;  p = p + v
+//   Nesterov:  v = mu*v - lr*g;  p = p + (mu*v - lr*g)
+//   bad += p*0
+
+// func sgdAVX2(p, grad, v *float32, n int, lr, mu float32, mode int) (bad float32)
+TEXT ·sgdAVX2(SB), NOSPLIT, $0-52
+	MOVQ p+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ v+16(FP), R8
+	MOVQ n+24(FP), CX
+	VBROADCASTSS lr+32(FP), Y1
+	VBROADCASTSS mu+36(FP), Y2
+	MOVQ mode+40(FP), DX
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	XORQ AX, AX
+	CMPQ DX, $1
+	JEQ momentum
+	CMPQ DX, $2
+	JEQ nesterov
+
+plain:
+	CMPQ AX, CX
+	JGE sgddone
+	VMULPS (SI)(AX*4), Y1, Y9
+	VMOVUPS (DI)(AX*4), Y10
+	VSUBPS Y9, Y10, Y10
+	VMOVUPS Y10, (DI)(AX*4)
+	VMULPS Y7, Y10, Y11
+	VADDPS Y11, Y8, Y8
+	ADDQ $8, AX
+	JMP plain
+
+momentum:
+	CMPQ AX, CX
+	JGE sgddone
+	VMULPS (SI)(AX*4), Y1, Y9
+	VMULPS (R8)(AX*4), Y2, Y10
+	VSUBPS Y9, Y10, Y10
+	VMOVUPS Y10, (R8)(AX*4)
+	VADDPS (DI)(AX*4), Y10, Y10
+	VMOVUPS Y10, (DI)(AX*4)
+	VMULPS Y7, Y10, Y11
+	VADDPS Y11, Y8, Y8
+	ADDQ $8, AX
+	JMP momentum
+
+nesterov:
+	CMPQ AX, CX
+	JGE sgddone
+	VMULPS (SI)(AX*4), Y1, Y9
+	VMULPS (R8)(AX*4), Y2, Y10
+	VSUBPS Y9, Y10, Y10
+	VMOVUPS Y10, (R8)(AX*4)
+	VMULPS Y10, Y2, Y10
+	VSUBPS Y9, Y10, Y10
+	VADDPS (DI)(AX*4), Y10, Y10
+	VMOVUPS Y10, (DI)(AX*4)
+	VMULPS Y7, Y10, Y11
+	VADDPS Y11, Y8, Y8
+	ADDQ $8, AX
+	JMP nesterov
+
+sgddone:
+	VEXTRACTF128 $1, Y8, X9
+	VADDPS X9, X8, X8
+	VPERMILPS $0x4E, X8, X9
+	VADDPS X9, X8, X8
+	VPERMILPS $0xB1, X8, X9
+	VADDPS X9, X8, X8
+	VMOVSS X8, bad+48(FP)
+	VZEROUPPER
+	RET

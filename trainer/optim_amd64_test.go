@@ -116,3 +116,53 @@ func TestRMSpropVectorMatchesLoop(t *testing.T) {
 		})
 	}
 }
+
+// TestSGDVectorMatchesLoop checks the AVX2 SGD kernel in its three modes
+// against the Go loop, bit for bit.
+func TestSGDVectorMatchesLoop(t *testing.T) {
+	t.Parallel()
+	if !cpu.X86.HasAVX2 {
+		t.Skip("CPU lacks AVX2")
+	}
+	for _, c := range []struct {
+		name     string
+		momentum float32
+		nesterov bool
+	}{{"plain", 0, false}, {"momentum", 0.9, false}, {"nesterov", 0.9, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			const n = 1001
+			rng := rand.New(rand.NewPCG(5, 6))
+			mk := func() *sgd[float32] {
+				o := &sgd[float32]{lr: 0.05, momentum: c.momentum, nesterov: c.nesterov}
+				if c.momentum != 0 {
+					o.v = make([]float32, n)
+				}
+				return o
+			}
+			ref, vec := mk(), mk()
+			vec.vec = sgdVec32
+			p1, p2, g := make([]float32, n), make([]float32, n), make([]float32, n)
+			for i := range p1 {
+				p1[i] = float32(rng.NormFloat64())
+				p2[i] = p1[i]
+			}
+			for step := 0; step < 4; step++ {
+				for i := range g {
+					g[i] = float32(rng.NormFloat64())
+				}
+				if b1, b2 := ref.step(p1, g), vec.step(p2, g); b1 != 0 || b2 != 0 {
+					t.Fatalf("step %d: finite check %v, %v", step, b1, b2)
+				}
+				for i := range p1 {
+					if math.Float32bits(p1[i]) != math.Float32bits(p2[i]) || (ref.v != nil && ref.v[i] != vec.v[i]) {
+						t.Fatalf("step %d, parameter %d: loop %v, vector %v", step, i, p1[i], p2[i])
+					}
+				}
+			}
+			p2[3] = float32(math.Inf(1))
+			if bad := vec.step(p2, g); bad == 0 {
+				t.Errorf("infinite parameter not flagged (%v)", bad)
+			}
+		})
+	}
+}

@@ -11,3 +11,8 @@ func adamVec32(p, g, m, v []float32, b1, c1, b2, c2, alpha, eps float32) (int, f
 func rmspropVec32(p, g, s []float32, rho, c, lr, eps float32) (int, float32) {
 	return 0, 0
 }
+
+// sgdVec32 has no vector kernel here: the Go loop updates everything.
+func sgdVec32(p, g, v []float32, lr, mu float32, nesterov bool) (int, float32) {
+	return 0, 0
+}
