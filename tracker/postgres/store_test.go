@@ -128,7 +128,7 @@ func TestPasswordNeverLeaks(t *testing.T) {
 	}
 	server := fmt.Sprintf("%s:%d", host, port)
 	cases := []struct {
-		name, dsn string
+		name, dsn   string
 		needsServer bool
 	}{
 		{"connection refused", "postgres://postgres:" + canary + "@127.0.0.1:1/test?sslmode=disable&connect_timeout=2", false},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -275,7 +276,12 @@ func (s *Store) FinishTrial(ctx context.Context, t search.Trial) error {
 		t.Host, nullTime(t.StartedAt), nullTime(t.FinishedAt), code.Module, code.Revision, code.Dirty,
 		code.GoVersion, code.Platform, fingerprint, s.opts.Now().UTC(), t.Attempt)
 	args = append(args, keyArgs...)
-	update := `UPDATE trials SET
+	// One batch is one round trip and one implicit transaction: the first
+	// statement updates the running row and clears the rows of earlier
+	// attempts, or raises (sweep_trial_not_running, SQLSTATE P0002) so that
+	// the server skips the rest; the inserts then find the row by its key.
+	update := `WITH u AS (
+		UPDATE trials SET
 		status = $1, params = $2, seed = $3, has_result = $4, value = $5,
 		val_macro_f1 = $6, val_accuracy = $7, val_balanced_accuracy = $8, val_loss = $9, val_weighted_f1 = $10,
 		test_macro_f1 = $11, test_accuracy = $12, test_balanced_accuracy = $13, test_loss = $14, test_weighted_f1 = $15,
@@ -284,40 +290,44 @@ func (s *Store) FinishTrial(ctx context.Context, t search.Trial) error {
 		code_module = $25, code_revision = $26, code_dirty = $27, go_version = $28, platform = $29,
 		pipeline_fingerprint = $30, heartbeat_at = $31, lease_expires_at = NULL
 		WHERE ` + key + ` AND status = 'running' AND ($32::int = 0 OR attempt = $32)
-		RETURNING id`
+		RETURNING id),
+	d1 AS (DELETE FROM trial_evaluations WHERE trial_id IN (SELECT id FROM u)),
+	d2 AS (DELETE FROM trial_classes WHERE trial_id IN (SELECT id FROM u)),
+	d3 AS (DELETE FROM trial_epochs WHERE trial_id IN (SELECT id FROM u))
+	SELECT coalesce((SELECT id FROM u), sweep_trial_not_running())`
+	idOf, idArgs := `SELECT id FROM trials WHERE id = $1`, []any{t.ID}
+	if t.ID == 0 {
+		idOf, idArgs = `SELECT id FROM trials WHERE study_id = $1 AND number = $2`, []any{t.StudyID, t.Number}
+	}
+	n := len(idArgs)
+	ph := func(i int) string { return "$" + strconv.Itoa(n+i) }
+	b := &pgx.Batch{}
+	b.Queue(update, args...)
+	if len(rows.evalPos) > 0 {
+		b.Queue(`INSERT INTO trial_evaluations (trial_id, position, split, labels, confusion)
+			SELECT k.id, x.* FROM (`+idOf+`) AS k, unnest(`+ph(1)+`::int[], `+ph(2)+`::text[], `+ph(3)+`::jsonb[], `+ph(4)+`::jsonb[]) AS x`,
+			append(idArgs[:n:n], rows.evalPos, rows.evalSplit, rows.evalLab, rows.evalConf)...)
+	}
+	if len(rows.clsPos) > 0 {
+		b.Queue(`INSERT INTO trial_classes (trial_id, position, class_index, split, label, precision, recall, f1, support)
+			SELECT k.id, x.* FROM (`+idOf+`) AS k, unnest(`+ph(1)+`::int[], `+ph(2)+`::int[], `+ph(3)+`::text[], `+ph(4)+`::text[], `+
+			ph(5)+`::float8[], `+ph(6)+`::float8[], `+ph(7)+`::float8[], `+ph(8)+`::int[]) AS x`,
+			append(idArgs[:n:n], rows.clsPos, rows.clsIdx, rows.clsSplit, rows.clsLabel, rows.clsP, rows.clsR, rows.clsF1, rows.clsSupport)...)
+	}
+	if len(rows.epPos) > 0 {
+		b.Queue(`INSERT INTO trial_epochs (trial_id, position, epoch, train_loss, train_acc, val_loss, val_acc, val_macro_f1, seconds)
+			SELECT k.id, x.* FROM (`+idOf+`) AS k, unnest(`+ph(1)+`::int[], `+ph(2)+`::int[], `+ph(3)+`::float8[], `+ph(4)+`::float8[], `+
+			ph(5)+`::float8[], `+ph(6)+`::float8[], `+ph(7)+`::float8[], `+ph(8)+`::float8[]) AS x`,
+			append(idArgs[:n:n], rows.epPos, rows.epEpoch, rows.epTL, rows.epTA, rows.epVL, rows.epVA, rows.epF1, rows.epSec)...)
+	}
 	tries := 0
 	err = s.retry(ctx, "finish trial", func(ctx context.Context) error {
 		tries++
-		return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			var id int64
-			err := tx.QueryRow(ctx, update, args...).Scan(&id)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return s.notRunning(ctx, tx, t, tries > 1)
-			}
-			if err != nil {
-				return err
-			}
-			b := &pgx.Batch{}
-			b.Queue(`DELETE FROM trial_evaluations WHERE trial_id = $1`, id)
-			b.Queue(`DELETE FROM trial_classes WHERE trial_id = $1`, id)
-			b.Queue(`DELETE FROM trial_epochs WHERE trial_id = $1`, id)
-			if len(rows.evalPos) > 0 {
-				b.Queue(`INSERT INTO trial_evaluations (trial_id, position, split, labels, confusion)
-					SELECT $1, * FROM unnest($2::int[], $3::text[], $4::jsonb[], $5::jsonb[])`,
-					id, rows.evalPos, rows.evalSplit, rows.evalLab, rows.evalConf)
-			}
-			if len(rows.clsPos) > 0 {
-				b.Queue(`INSERT INTO trial_classes (trial_id, position, class_index, split, label, precision, recall, f1, support)
-					SELECT $1, * FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::int[])`,
-					id, rows.clsPos, rows.clsIdx, rows.clsSplit, rows.clsLabel, rows.clsP, rows.clsR, rows.clsF1, rows.clsSupport)
-			}
-			if len(rows.epPos) > 0 {
-				b.Queue(`INSERT INTO trial_epochs (trial_id, position, epoch, train_loss, train_acc, val_loss, val_acc, val_macro_f1, seconds)
-					SELECT $1, * FROM unnest($2::int[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[])`,
-					id, rows.epPos, rows.epEpoch, rows.epTL, rows.epTA, rows.epVL, rows.epVA, rows.epF1, rows.epSec)
-			}
-			return tx.SendBatch(ctx, b).Close()
-		})
+		err := sendFinish(ctx, s, b)
+		if constraint(err, "P0002") {
+			return s.notRunning(ctx, t, tries > 1)
+		}
+		return err
 	})
 	if errors.Is(err, errAlreadyRecorded) {
 		return nil
@@ -332,12 +342,29 @@ func (s *Store) FinishTrial(ctx context.Context, t search.Trial) error {
 // (the connection dropped after COMMIT reached the server).
 var errAlreadyRecorded = errors.New("already recorded by an earlier try")
 
+// sendFinish sends FinishTrial's batch and reads every result.
+func sendFinish(ctx context.Context, s *Store, b *pgx.Batch) error {
+	br := s.pool.SendBatch(ctx, b)
+	var id int64
+	if err := br.QueryRow().Scan(&id); err != nil {
+		br.Close()
+		return err
+	}
+	for range b.Len() - 1 {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return err
+		}
+	}
+	return br.Close()
+}
+
 // notRunning explains why no running row matched a FinishTrial.
-func (s *Store) notRunning(ctx context.Context, tx pgx.Tx, t search.Trial, retried bool) error {
+func (s *Store) notRunning(ctx context.Context, t search.Trial, retried bool) error {
 	var status string
 	var attempt int
 	var finished *time.Time
-	err := tx.QueryRow(ctx, `SELECT status, attempt, finished_at FROM trials WHERE id = $1 OR ($1 = 0 AND study_id = $2 AND number = $3)`,
+	err := s.pool.QueryRow(ctx, `SELECT status, attempt, finished_at FROM trials WHERE id = $1 OR ($1 = 0 AND study_id = $2 AND number = $3)`,
 		t.ID, t.StudyID, t.Number).Scan(&status, &attempt, &finished)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return search.ErrNotFound

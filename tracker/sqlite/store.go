@@ -74,9 +74,10 @@ func (o Options) Validate() error {
 
 // Store is a tracker over one SQLite file. It is safe for concurrent use.
 type Store struct {
-	w    *sql.DB // the single writer connection
-	r    *sql.DB // readers (the writer itself for :memory:)
-	opts Options
+	w     *sql.DB // the single writer connection
+	r     *sql.DB // readers (the writer itself for :memory:)
+	opts  Options
+	stmts *statements // prepared on w
 }
 
 // Path returns the file path a SQLite DSN names: "sqlite:PATH",
@@ -134,9 +135,14 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	if s.stmts, err = prepareStatements(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
 	if !memory {
 		r, err := sql.Open("sqlite", path+"?"+busy+"&_pragma=foreign_keys(1)&_pragma=query_only(1)")
 		if err != nil {
+			s.stmts.close()
 			w.Close()
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
@@ -149,6 +155,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.stmts.close()
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())

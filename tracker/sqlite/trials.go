@@ -170,30 +170,20 @@ func (s *Store) FinishTrial(ctx context.Context, t search.Trial) error {
 		code.GoVersion, code.Platform, fingerprint, formatTime(s.opts.Now()),
 		t.ID, t.ID, t.StudyID, t.Number, t.Attempt, t.Attempt)
 	var id int64
-	err = tx.QueryRowContext(ctx, `UPDATE trials SET
-		status = ?, params = ?, seed = ?, has_result = ?, value = ?,
-		val_macro_f1 = ?, val_accuracy = ?, val_balanced_accuracy = ?, val_loss = ?, val_weighted_f1 = ?,
-		test_macro_f1 = ?, test_accuracy = ?, test_balanced_accuracy = ?, test_loss = ?, test_weighted_f1 = ?,
-		metrics = ?, intermediate = ?, best_epoch = ?, epochs_run = ?, stop_reason = ?, error = ?,
-		host = ?, started_at = coalesce(?, started_at), finished_at = ?,
-		code_module = ?, code_revision = ?, code_dirty = ?, go_version = ?, platform = ?,
-		pipeline_fingerprint = ?, heartbeat_at = ?, lease_expires_at = NULL
-		WHERE (id = ? OR (? = 0 AND study_id = ? AND number = ?))
-		  AND status = 'running' AND (? = 0 OR attempt = ?)
-		RETURNING id`, args...).Scan(&id)
+	err = tx.StmtContext(ctx, s.stmts.finish).QueryRowContext(ctx, args...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%s: %w", what, s.notRunning(ctx, tx, t))
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	for _, table := range []string{"trial_evaluations", "trial_classes", "trial_epochs"} {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE trial_id = ?`, id); err != nil {
+	for _, table := range childTables {
+		if _, err := tx.StmtContext(ctx, s.stmts.clear[table]).ExecContext(ctx, id); err != nil {
 			return fmt.Errorf("%s: clear %s: %w", what, table, err)
 		}
 	}
 	if r != nil {
-		if err := insertRows(ctx, tx, `trial_evaluations (trial_id, position, split, labels, confusion)`, 5,
+		if err := s.insertRows(ctx, tx, "trial_evaluations", 5,
 			len(r.Evaluations), func(i int, a []any) []any {
 				return append(a, id, i, r.Evaluations[i].Split, evals[i].labels, evals[i].confusion)
 			}); err != nil {
@@ -210,14 +200,14 @@ func (s *Store) FinishTrial(ctx context.Context, t search.Trial) error {
 				classes = append(classes, classRow{p, i, e.Split, c})
 			}
 		}
-		if err := insertRows(ctx, tx, `trial_classes (trial_id, position, split, class_index, label, precision, recall, f1, support)`, 9,
+		if err := s.insertRows(ctx, tx, "trial_classes", 9,
 			len(classes), func(i int, a []any) []any {
 				c := classes[i]
 				return append(a, id, c.pos, c.split, c.idx, c.c.Label, sqlReal(c.c.Precision), sqlReal(c.c.Recall), sqlReal(c.c.F1), c.c.Support)
 			}); err != nil {
 			return fmt.Errorf("%s: classes: %w", what, err)
 		}
-		if err := insertRows(ctx, tx, `trial_epochs (trial_id, position, epoch, train_loss, train_acc, val_loss, val_acc, val_macro_f1, seconds)`, 9,
+		if err := s.insertRows(ctx, tx, "trial_epochs", 9,
 			len(r.History), func(i int, a []any) []any {
 				e := r.History[i]
 				return append(a, id, i, e.Epoch, sqlReal(e.TrainLoss), sqlReal(e.TrainAcc), sqlReal(e.ValLoss), sqlReal(e.ValAcc), sqlReal(e.ValMacroF1), sqlReal(e.Seconds))
@@ -281,29 +271,96 @@ func encodeEvaluations(r *search.Result) ([]encodedEvaluation, error) {
 	return out, nil
 }
 
-// insertRows inserts n rows of width columns with multi-row INSERT
-// statements of at most 500 rows, binding every value as a parameter.
-func insertRows(ctx context.Context, tx *sql.Tx, into string, width, n int, row func(i int, args []any) []any) error {
-	const chunk = 500
-	args := make([]any, 0, min(n, chunk)*width)
-	one := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
-	for start := 0; start < n; start += chunk {
-		end := min(start+chunk, n)
-		args = args[:0]
-		var sb strings.Builder
-		sb.WriteString("INSERT INTO ")
-		sb.WriteString(into)
-		sb.WriteString(" VALUES ")
-		for i := start; i < end; i++ {
-			if i > start {
-				sb.WriteByte(',')
+// childTables are the tables holding a finished trial's rows.
+var childTables = [...]string{"trial_evaluations", "trial_classes", "trial_epochs"}
+
+var childColumns = map[string]string{
+	"trial_evaluations": "trial_id, position, split, labels, confusion",
+	"trial_classes":     "trial_id, position, split, class_index, label, precision, recall, f1, support",
+	"trial_epochs":      "trial_id, position, epoch, train_loss, train_acc, val_loss, val_acc, val_macro_f1, seconds",
+}
+
+// maxChunk is the largest multi-row INSERT prepared; inserts of n rows run
+// as chunks of powers of two (100 rows: 64 + 32 + 4).
+const maxChunk = 64
+
+// statements are FinishTrial's statements, prepared once on the writer
+// connection at Open: parsing them on every call cost a third of it.
+type statements struct {
+	finish *sql.Stmt
+	clear  map[string]*sql.Stmt
+	insert map[string][]*sql.Stmt // by table, then log2(rows)
+}
+
+const finishSQL = `UPDATE trials SET
+		status = ?, params = ?, seed = ?, has_result = ?, value = ?,
+		val_macro_f1 = ?, val_accuracy = ?, val_balanced_accuracy = ?, val_loss = ?, val_weighted_f1 = ?,
+		test_macro_f1 = ?, test_accuracy = ?, test_balanced_accuracy = ?, test_loss = ?, test_weighted_f1 = ?,
+		metrics = ?, intermediate = ?, best_epoch = ?, epochs_run = ?, stop_reason = ?, error = ?,
+		host = ?, started_at = coalesce(?, started_at), finished_at = ?,
+		code_module = ?, code_revision = ?, code_dirty = ?, go_version = ?, platform = ?,
+		pipeline_fingerprint = ?, heartbeat_at = ?, lease_expires_at = NULL
+		WHERE (id = ? OR (? = 0 AND study_id = ? AND number = ?))
+		  AND status = 'running' AND (? = 0 OR attempt = ?)
+		RETURNING id`
+
+func prepareStatements(ctx context.Context, db *sql.DB) (*statements, error) {
+	st := &statements{clear: map[string]*sql.Stmt{}, insert: map[string][]*sql.Stmt{}}
+	var err error
+	if st.finish, err = db.PrepareContext(ctx, finishSQL); err != nil {
+		return nil, fmt.Errorf("prepare finish: %w", err)
+	}
+	for _, table := range childTables {
+		if st.clear[table], err = db.PrepareContext(ctx, `DELETE FROM `+table+` WHERE trial_id = ?`); err != nil {
+			return nil, fmt.Errorf("prepare clear %s: %w", table, err)
+		}
+		width := strings.Count(childColumns[table], ",") + 1
+		one := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
+		for rows := 1; rows <= maxChunk; rows *= 2 {
+			q := "INSERT INTO " + table + " (" + childColumns[table] + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+",", rows), ",")
+			stmt, err := db.PrepareContext(ctx, q)
+			if err != nil {
+				return nil, fmt.Errorf("prepare insert %s: %w", table, err)
 			}
-			sb.WriteString(one)
+			st.insert[table] = append(st.insert[table], stmt)
+		}
+	}
+	return st, nil
+}
+
+func (st *statements) close() {
+	if st == nil {
+		return
+	}
+	all := []*sql.Stmt{st.finish}
+	for _, table := range childTables {
+		all = append(all, st.clear[table])
+		all = append(all, st.insert[table]...)
+	}
+	for _, s := range all {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// insertRows inserts n rows of table (width columns), binding every value
+// as a parameter, in chunks of prepared multi-row INSERTs.
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, table string, width, n int, row func(i int, args []any) []any) error {
+	args := make([]any, 0, min(n, maxChunk)*width)
+	for start := 0; start < n; {
+		k, log2 := maxChunk, len(s.stmts.insert[table])-1
+		for k > n-start {
+			k, log2 = k/2, log2-1
+		}
+		args = args[:0]
+		for i := start; i < start+k; i++ {
 			args = row(i, args)
 		}
-		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+		if _, err := tx.StmtContext(ctx, s.stmts.insert[table][log2]).ExecContext(ctx, args...); err != nil {
 			return err
 		}
+		start += k
 	}
 	return nil
 }
