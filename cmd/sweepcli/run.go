@@ -177,6 +177,11 @@ func (c *commands) run(ctx *cli.Context) error {
 	if len(sum.Trials) > 0 {
 		printSummary(out, sum, spec, c.dsnArg(ctx, dsn))
 	}
+	if err != nil && runCtx.Err() != nil && ctx.Context.Err() == nil {
+		// Cancelled by the second signal: running trials were recorded
+		// as interrupted and will run again on resume.
+		return cli.Exit(fmt.Sprintf("cancelled after %d trial attempts; run the same command to resume", sum.Started), ExitFailure)
+	}
 	if err != nil {
 		return err
 	}
