@@ -157,7 +157,7 @@ func (p *progress) redraw(throttled bool) {
 	p.lastDraw = now
 	p.clear()
 	var lines []string
-	width := 30
+	width := 24
 	filled := 0
 	if p.total > 0 {
 		filled = min(width, width*p.done/p.total)
@@ -170,7 +170,7 @@ func (p *progress) redraw(throttled bool) {
 	}
 	bar += fmt.Sprintf("  elapsed %s", elapsed.Round(time.Second))
 	if !math.IsNaN(p.best) {
-		bar += fmt.Sprintf("  best %s %s (ID %d)", p.objective, fmtMetric(p.best), p.bestID)
+		bar += fmt.Sprintf("  best %s (ID %d)", fmtMetric(p.best), p.bestID)
 	}
 	lines = append(lines, bar)
 	ids := make([]int64, 0, len(p.running))

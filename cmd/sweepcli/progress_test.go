@@ -67,10 +67,10 @@ func TestProgressTerminal(t *testing.T) {
 	// The live block: the bar with done/total, ETA and best, and one line
 	// per running trial with its epoch; redrawn by moving the cursor up.
 	for _, want := range []string{
-		"[..............................] 0/4  elapsed 0s\n  trial 0 (ID 1)  epoch 0\n",
+		"[........................] 0/4  elapsed 0s\n  trial 0 (ID 1)  epoch 0\n",
 		"  trial 1 (ID 2)  epoch 1  val_macro_f1 0.7500\n",
 		"\x1b[3A\x1b[J",
-		"[#######.......................] 1/4  ETA 6s  elapsed 2s  best val_macro_f1 0.9000 (ID 2)\n",
+		"[######..................] 1/4  ETA 6s  elapsed 2s  best 0.9000 (ID 2)\n",
 		"trial 1 (ID 2) complete val_macro_f1=0.9000",
 	} {
 		if !strings.Contains(out, want) {
