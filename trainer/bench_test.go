@@ -17,7 +17,8 @@ import (
 // 48,000 × 784 dense rows of 10 Gaussian blobs (centres N(0, 1), noise
 // N(0, 3²), as the peers generate them) and a 2,332 × 5,000 CSR matrix with
 // about 1.5 % non-zeros and 3 classes (the shape of spam.csv's training
-// part). Run it with a small -benchtime, e.g.
+// part). The l1l2 variant adds both penalties. Run it with a small
+// -benchtime, e.g.
 //
 //	go test ./trainer -run '^$' -bench Epoch -benchtime 3x
 //
@@ -34,16 +35,18 @@ func BenchmarkEpoch(b *testing.B) {
 		classes   int
 		batch     int
 		precision string
+		l1, l2    float64
 	}{
-		{"dense/batch32/float32", dense, 10, 32, PrecisionFloat32},
-		{"dense/batch128/float32", dense, 10, 128, PrecisionFloat32},
-		{"dense/batch32/float64", dense, 10, 32, PrecisionFloat64},
-		{"dense/batch128/float64", dense, 10, 128, PrecisionFloat64},
-		{"sparse/batch32/float32", sparse, 3, 32, PrecisionFloat32},
-		{"sparse/batch128/float32", sparse, 3, 128, PrecisionFloat32},
+		{"dense/batch32/float32", dense, 10, 32, PrecisionFloat32, 0, 0},
+		{"dense/batch32/float32/l1l2", dense, 10, 32, PrecisionFloat32, 1e-5, 1e-4},
+		{"dense/batch128/float32", dense, 10, 128, PrecisionFloat32, 0, 0},
+		{"dense/batch32/float64", dense, 10, 32, PrecisionFloat64, 0, 0},
+		{"dense/batch128/float64", dense, 10, 128, PrecisionFloat64, 0, 0},
+		{"sparse/batch32/float32", sparse, 3, 32, PrecisionFloat32, 0, 0},
+		{"sparse/batch128/float32", sparse, 3, 128, PrecisionFloat32, 0, 0},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			cfg := Config{Layers: []int{128}, Dropout: 0.2, BatchSize: c.batch, Precision: c.precision}.WithDefaults()
+			cfg := Config{Layers: []int{128}, Dropout: 0.2, BatchSize: c.batch, Precision: c.precision, L1: c.l1, L2: c.l2}.WithDefaults()
 			if c.precision == PrecisionFloat64 {
 				benchEpoch[float64](b, cfg, c.set(), c.classes)
 			} else {
@@ -66,8 +69,10 @@ func benchEpoch[T kernel.Float](b *testing.B, cfg Config, set data.Set, classes 
 			b.Fatal(err)
 		}
 	}
+	cpu1, ok1 := threadCPU()
+	b.StopTimer() // ReportMetric allocates
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/epoch")
-	if cpu1, ok1 := threadCPU(); ok && ok1 {
+	if ok && ok1 {
 		b.ReportMetric((cpu1-cpu0)/float64(b.N), "cpu-s/epoch")
 	}
 }

@@ -462,10 +462,23 @@ func colSums[T kernel.Float](dst, g []T) {
 // weight's gradient and returns the penalty l1·Σ|w| + l2·Σw².
 func regularize[T kernel.Float](w, g []T, l1, l2 float64) float64 {
 	g = g[:len(w)]
+	var abs, sq float64
+	if w32, ok := any(w).([]float32); ok {
+		var n int
+		n, abs, sq = regVec32(w32, any(g).([]float32), l1, l2)
+		w, g = w[n:], g[n:]
+	}
+	return regularizeLoop(w, g, l1, l2, abs, sq)
+}
+
+// regularizeLoop is regularize without vector instructions, continuing the
+// sums Σ|w| (abs) and Σw² (sq) of weights already done.
+func regularizeLoop[T kernel.Float](w, g []T, l1, l2, abs, sq float64) float64 {
+	g = g[:len(w)]
 	var pen float64
 	if l1 != 0 {
 		c := T(l1)
-		var s float64
+		s := abs
 		for i, v := range w {
 			switch {
 			case v > 0:
@@ -480,7 +493,7 @@ func regularize[T kernel.Float](w, g []T, l1, l2 float64) float64 {
 	}
 	if l2 != 0 {
 		c := T(2 * l2)
-		var s float64
+		s := sq
 		for i, v := range w {
 			g[i] += c * v
 			s += float64(v) * float64(v)

@@ -51,6 +51,33 @@ func sgdVec32(p, g, v []float32, lr, mu float32, nesterov bool) (int, float32) {
 	return n, sgdAVX2(&p[0], &g[0], vp, n, lr, mu, mode)
 }
 
+// regAVX2 adds the L1 (mode bit 1) and L2 (mode bit 2) gradients to grad
+// for n float32 kernel weights (n a multiple of 8), with the same roundings
+// as regularize, and returns Σ|w| and Σw² in float64 (summed four lanes
+// at a time, so their last bits differ from the loop's).
+//
+//go:noescape
+func regAVX2(w, grad *float32, n int, l1, l2x2 float32, mode int) (abs, sq float64)
+
+// regVec32 runs regAVX2 on the longest prefix it handles and returns its
+// length and sums.
+func regVec32(w, g []float32, l1, l2 float64) (int, float64, float64) {
+	n := len(w) &^ 7
+	if !cpu.X86.HasAVX2 || n == 0 {
+		return 0, 0, 0
+	}
+	g = g[:n]
+	mode := 0
+	if l1 != 0 {
+		mode |= 1
+	}
+	if l2 != 0 {
+		mode |= 2
+	}
+	abs, sq := regAVX2(&w[0], &g[0], n, float32(l1), float32(2*l2), mode)
+	return n, abs, sq
+}
+
 // vecWidth returns how many float32 lanes the widest usable kernel handles
 // (0: none) and whether it is the AVX-512 one.
 func vecWidth() (int, bool) {

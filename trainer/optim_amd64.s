@@ -291,3 +291,78 @@ sgddone:
 	VMOVSS X8, bad+48(FP)
 	VZEROUPPER
 	RET
+
+// L1/L2 gradient and penalty sums, per lane, as regularize in net.go
+// (AVX2, 8 lanes; mode bit 1: L1, bit 2: L2):
+//   L1: where w != 0 (not NaN): g = g + copysign(l1, w); abs += |w|
+//   L2: g = g + l2x2*w; sq += double(w)*double(w)
+// The sums are kept in float64, four lanes per accumulator.
+
+DATA regsign<>+0(SB)/4, $0x80000000
+GLOBL regsign<>(SB), RODATA|NOPTR, $4
+
+// func regAVX2(w, grad *float32, n int, l1, l2x2 float32, mode int) (abs, sq float64)
+TEXT ·regAVX2(SB), NOSPLIT, $0-56
+	MOVQ w+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS l1+24(FP), Y1
+	VBROADCASTSS l2x2+28(FP), Y2
+	MOVQ mode+32(FP), DX
+	VBROADCASTSS regsign<>(SB), Y3
+	VXORPS Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	XORQ AX, AX
+
+regloop:
+	CMPQ AX, CX
+	JGE regdone
+	VMOVUPS (DI)(AX*4), Y0
+	VMOVUPS (SI)(AX*4), Y7
+	TESTQ $1, DX
+	JEQ regl2
+	VANDPS Y3, Y0, Y8
+	VORPS Y1, Y8, Y8
+	VADDPS Y8, Y7, Y8
+	VCMPPS $0x0C, Y4, Y0, Y9
+	VBLENDVPS Y9, Y8, Y7, Y7
+	VANDNPS Y0, Y3, Y10
+	VANDPS Y9, Y10, Y10
+	VCVTPS2PD X10, Y11
+	VADDPD Y11, Y5, Y5
+	VEXTRACTF128 $1, Y10, X10
+	VCVTPS2PD X10, Y11
+	VADDPD Y11, Y5, Y5
+
+regl2:
+	TESTQ $2, DX
+	JEQ regstore
+	VMULPS Y0, Y2, Y8
+	VADDPS Y8, Y7, Y7
+	VCVTPS2PD X0, Y11
+	VMULPD Y11, Y11, Y11
+	VADDPD Y11, Y6, Y6
+	VEXTRACTF128 $1, Y0, X12
+	VCVTPS2PD X12, Y11
+	VMULPD Y11, Y11, Y11
+	VADDPD Y11, Y6, Y6
+
+regstore:
+	VMOVUPS Y7, (SI)(AX*4)
+	ADDQ $8, AX
+	JMP regloop
+
+regdone:
+	VEXTRACTF128 $1, Y5, X8
+	VADDPD X8, X5, X5
+	VPERMILPD $1, X5, X8
+	VADDSD X8, X5, X5
+	VMOVSD X5, abs+40(FP)
+	VEXTRACTF128 $1, Y6, X8
+	VADDPD X8, X6, X6
+	VPERMILPD $1, X6, X8
+	VADDSD X8, X6, X6
+	VMOVSD X6, sq+48(FP)
+	VZEROUPPER
+	RET
