@@ -70,6 +70,9 @@ func StoredSpec(study search.Study, dataDir string) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
+	// sweep run --study and --seed override the file; the study holds
+	// what ran.
+	s.Name, s.Seed = study.Name, study.Seed
 	return s, nil
 }
 

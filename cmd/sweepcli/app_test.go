@@ -163,6 +163,27 @@ func tour(t *testing.T, db, study string) {
 	}
 }
 
+// TestRunOverridesReproduce checks that a study run with --seed and
+// --study reproduces: the stored study, not the file, says what ran.
+func TestRunOverridesReproduce(t *testing.T) {
+	t.Parallel()
+	env := Env{DB: filepath.Join(t.TempDir(), "s.db")}
+	r := sweep(t, env, "run", quickstart, "--seed", "7", "--trials", "2", "--study", "seven")
+	if r.code != 0 || !strings.Contains(r.stdout, "seed 7") {
+		t.Fatalf("run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	id := regexp.MustCompile(`sweep reproduce (\d+)`).FindStringSubmatch(r.stdout)[1]
+	r = sweep(t, env, "reproduce", id)
+	if r.code != 0 || !strings.Contains(r.stdout, "(study seven, number") || !strings.Contains(r.stdout, "match:") {
+		t.Errorf("reproduce: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// The same study name with another seed is refused.
+	r = sweep(t, env, "run", quickstart, "--seed", "8", "--trials", "2", "--study", "seven")
+	if r.code != 1 || !strings.Contains(r.stderr, `study "seven" has seed 7, not 8`) {
+		t.Errorf("rerun with another seed: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
 func writeFile(t *testing.T, dir, name, content string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
