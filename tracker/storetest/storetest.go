@@ -73,6 +73,7 @@ func RunSearchStore(t *testing.T, newStore func(t *testing.T) search.Store) {
 // Run runs the whole suite: the search.Store part and the queries.
 func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	RunSearchStore(t, func(t *testing.T) search.Store { return newStore(t) })
+	t.Run("StaleAttempt", func(t *testing.T) { testStaleAttempt(t, newStore(t)) })
 	t.Run("TrialDetail", func(t *testing.T) { testTrialDetail(t, newStore(t)) })
 	t.Run("ReplacedRows", func(t *testing.T) { testReplacedRows(t, newStore(t)) })
 	t.Run("NonFiniteDetail", func(t *testing.T) { testNonFiniteDetail(t, newStore(t)) })
