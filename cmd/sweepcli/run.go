@@ -175,7 +175,7 @@ func (c *commands) run(ctx *cli.Context) error {
 	sum, err := search.Optimize(runCtx, st, study, space, sampler, obj.Run, cfg)
 	prog.finish()
 	if len(sum.Trials) > 0 {
-		printSummary(out, sum, spec, c.dsnArg(ctx, dsn))
+		printSummary(out, sum, spec, c.dsnArg(dsn))
 	}
 	if err != nil && runCtx.Err() != nil && ctx.Context.Err() == nil {
 		// Cancelled by the second signal: running trials were recorded
@@ -192,12 +192,16 @@ func (c *commands) run(ctx *cli.Context) error {
 }
 
 // dsnArg returns the --db argument to repeat in suggested commands: empty
-// for the default store.
-func (c *commands) dsnArg(ctx *cli.Context, dsn string) string {
+// for the default store and for $SWEEP_DB. A password is never printed.
+func (c *commands) dsnArg(dsn string) string {
 	if dsn == DefaultDB || dsn == c.env.DB {
 		return ""
 	}
-	return " --db " + shellQuote(tracker.RedactDSN(dsn))
+	arg := " --db " + shellQuote(tracker.RedactDSN(dsn))
+	if len(tracker.Secrets(dsn)) > 0 {
+		arg += "   # with the password put back"
+	}
+	return arg
 }
 
 func shellQuote(s string) string {
