@@ -277,11 +277,15 @@ func addBias[T kernel.Float](z, b []T) {
 // activate replaces every row of z by act(z + b).
 func activate[T kernel.Float](act actKind, z, b []T) {
 	n := len(b)
+	start := 0
+	if z32, ok := any(z).([]float32); ok && act == actReLU {
+		start = reluRowsVec32(z32, any(b).([]float32), nil, nil)
+	}
 	for r := 0; r+n <= len(z); r += n {
 		zr := z[r : r+n]
 		switch act {
 		case actReLU:
-			for j := range zr {
+			for j := start; j < n; j++ {
 				v := zr[j] + b[j]
 				if v < 0 { // NaN stays NaN, so divergence is seen
 					v = 0
@@ -312,10 +316,14 @@ func activate[T kernel.Float](act actKind, z, b []T) {
 func reluDropout[T kernel.Float](z, d, m, b []T) {
 	n := len(b)
 	d, m = d[:len(z)], m[:len(z)]
+	start := 0
+	if z32, ok := any(z).([]float32); ok {
+		start = reluRowsVec32(z32, any(b).([]float32), any(d).([]float32), any(m).([]float32))
+	}
 	for r := 0; r+n <= len(z); r += n {
-		zr, dr, mr := z[r:r+n], d[r:r+n], m[r:r+n]
+		zr, dr, mr := z[r+start:r+n], d[r+start:r+n], m[r+start:r+n]
 		for j := range zr {
-			v := zr[j] + b[j]
+			v := zr[j] + b[start+j]
 			if v < 0 {
 				v = 0
 			}
@@ -331,9 +339,23 @@ func reluDropout[T kernel.Float](z, d, m, b []T) {
 // sigmoid a(1-a), elu 1 for a>0 else a+1.
 func activateBack[T kernel.Float](act actKind, g, a, m []T) {
 	a = a[:len(g)]
-	if m != nil && act == actReLU {
+	if m != nil {
 		m = m[:len(g)]
-		for i := range g {
+	}
+	if act == actReLU {
+		start := 0
+		if g32, ok := any(g).([]float32); ok {
+			start = reluBackVec32(g32, any(a).([]float32), any(m).([]float32))
+		}
+		if m == nil {
+			for i := start; i < len(g); i++ {
+				if !(a[i] > 0) {
+					g[i] = 0
+				}
+			}
+			return
+		}
+		for i := start; i < len(g); i++ {
 			if a[i] > 0 {
 				g[i] *= m[i]
 			} else {
@@ -343,18 +365,11 @@ func activateBack[T kernel.Float](act actKind, g, a, m []T) {
 		return
 	}
 	if m != nil {
-		m = m[:len(g)]
 		for i := range g {
 			g[i] *= m[i]
 		}
 	}
 	switch act {
-	case actReLU:
-		for i := range g {
-			if !(a[i] > 0) {
-				g[i] = 0
-			}
-		}
 	case actTanh:
 		for i := range g {
 			g[i] *= 1 - a[i]*a[i]
