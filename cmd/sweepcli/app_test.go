@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sweep-ml/sweep/tracker"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -156,10 +158,16 @@ func tour(t *testing.T, db, study string) {
 		t.Errorf("export: exit %d, want a header and 6 rows:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
-	// Running again resumes: nothing left to do.
-	r = sweep(t, env, "run", "--trials", "6", quickstart, "--study", study)
-	if r.code != 0 || !strings.Contains(r.stdout, "resuming, 6 of 6 trials recorded") {
+	// Running again resumes: nothing left to do. With --db given, the
+	// plan and the reproduce hint name the store without its password.
+	r = sweep(t, Env{}, "run", "--trials", "6", quickstart, "--study", study, "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "resuming, 6 of 6 trials recorded") || !strings.Contains(r.stdout, "sweep reproduce "+best+" --db ") {
 		t.Errorf("second run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, secret := range tracker.Secrets(db) {
+		if strings.Contains(r.stdout+r.stderr, secret) {
+			t.Errorf("run output shows the DSN's password:\n%s", r.stdout)
+		}
 	}
 }
 
