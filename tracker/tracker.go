@@ -71,8 +71,8 @@ type StudySummary struct {
 	// Best is the best objective value among complete trials in the
 	// study's direction, ignoring NaN; NaN when there is none.
 	Best float64
-	// BestTrialID is the ID of the trial holding Best (lowest ID on a
-	// tie); 0 when there is none.
+	// BestTrialID is the ID of the trial holding Best, the top of the
+	// study's leaderboard (ties broken as in Entry); 0 when there is none.
 	BestTrialID int64
 }
 
