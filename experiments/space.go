@@ -346,11 +346,13 @@ func (p *ParamSpec) size() (int, bool) {
 		return 1, true
 	case p.Values != nil:
 		return len(p.Values), true
+	case p.Count > 0 && paramByName(p.Name).kind == search.KindInt:
+		return len(intPoints(int64(p.Min), int64(p.Max), p.Count, p.Log)), true
 	case p.Count > 0:
 		return p.Count, true
 	case p.Step > 0:
 		return int(math.Floor((p.Max-p.Min)/p.Step+1e-9)) + 1, true
-	case paramByName(p.Name).kind == search.KindInt && !p.Log:
+	case paramByName(p.Name).kind == search.KindInt:
 		return int(p.Max-p.Min) + 1, true
 	case p.Min == p.Max:
 		return 1, true
