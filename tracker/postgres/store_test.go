@@ -237,6 +237,18 @@ func TestRetryAfterConnectionsDrop(t *testing.T) {
 	if tr.Attempt != 1 {
 		t.Errorf("attempt %d, want 1", tr.Attempt)
 	}
+	// Drop them again: the trial's batch is sent again on a new connection.
+	if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, app); err != nil {
+		t.Fatal(err)
+	}
+	tr.Status, tr.Result = search.StatusComplete, storetest.BenchResult()
+	if err := s.FinishTrial(ctx, tr); err != nil {
+		t.Fatalf("FinishTrial after the connections dropped: %v", err)
+	}
+	d, err := s.Trial(ctx, tr.ID)
+	if err != nil || d.Trial.Status != search.StatusComplete || len(d.Trial.Result.History) != 100 {
+		t.Fatalf("Trial after FinishTrial: %v", err)
+	}
 	mu.Lock()
 	logs.Reset()
 	mu.Unlock()

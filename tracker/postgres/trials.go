@@ -301,29 +301,33 @@ func (s *Store) FinishTrial(ctx context.Context, t search.Trial) error {
 	}
 	n := len(idArgs)
 	ph := func(i int) string { return "$" + strconv.Itoa(n+i) }
-	b := &pgx.Batch{}
-	b.Queue(update, args...)
-	if len(rows.evalPos) > 0 {
-		b.Queue(`INSERT INTO trial_evaluations (trial_id, position, split, labels, confusion)
-			SELECT k.id, x.* FROM (`+idOf+`) AS k, unnest(`+ph(1)+`::int[], `+ph(2)+`::text[], `+ph(3)+`::jsonb[], `+ph(4)+`::jsonb[]) AS x`,
-			append(idArgs[:n:n], rows.evalPos, rows.evalSplit, rows.evalLab, rows.evalConf)...)
-	}
-	if len(rows.clsPos) > 0 {
-		b.Queue(`INSERT INTO trial_classes (trial_id, position, class_index, split, label, precision, recall, f1, support)
-			SELECT k.id, x.* FROM (`+idOf+`) AS k, unnest(`+ph(1)+`::int[], `+ph(2)+`::int[], `+ph(3)+`::text[], `+ph(4)+`::text[], `+
-			ph(5)+`::float8[], `+ph(6)+`::float8[], `+ph(7)+`::float8[], `+ph(8)+`::int[]) AS x`,
-			append(idArgs[:n:n], rows.clsPos, rows.clsIdx, rows.clsSplit, rows.clsLabel, rows.clsP, rows.clsR, rows.clsF1, rows.clsSupport)...)
-	}
-	if len(rows.epPos) > 0 {
-		b.Queue(`INSERT INTO trial_epochs (trial_id, position, epoch, train_loss, train_acc, val_loss, val_acc, val_macro_f1, seconds)
-			SELECT k.id, x.* FROM (`+idOf+`) AS k, unnest(`+ph(1)+`::int[], `+ph(2)+`::int[], `+ph(3)+`::float8[], `+ph(4)+`::float8[], `+
-			ph(5)+`::float8[], `+ph(6)+`::float8[], `+ph(7)+`::float8[], `+ph(8)+`::float8[]) AS x`,
-			append(idArgs[:n:n], rows.epPos, rows.epEpoch, rows.epTL, rows.epTA, rows.epVL, rows.epVA, rows.epF1, rows.epSec)...)
+	// A batch is built per try: pgx keeps state in queued queries.
+	batch := func() *pgx.Batch {
+		b := &pgx.Batch{}
+		b.Queue(update, args...)
+		if len(rows.evalPos) > 0 {
+			b.Queue(`INSERT INTO trial_evaluations (trial_id, position, split, labels, confusion)
+				SELECT k.id, x.* FROM (`+idOf+`) AS k, unnest(`+ph(1)+`::int[], `+ph(2)+`::text[], `+ph(3)+`::jsonb[], `+ph(4)+`::jsonb[]) AS x`,
+				append(idArgs[:n:n], rows.evalPos, rows.evalSplit, rows.evalLab, rows.evalConf)...)
+		}
+		if len(rows.clsPos) > 0 {
+			b.Queue(`INSERT INTO trial_classes (trial_id, position, class_index, split, label, precision, recall, f1, support)
+				SELECT k.id, x.* FROM (`+idOf+`) AS k, unnest(`+ph(1)+`::int[], `+ph(2)+`::int[], `+ph(3)+`::text[], `+ph(4)+`::text[], `+
+				ph(5)+`::float8[], `+ph(6)+`::float8[], `+ph(7)+`::float8[], `+ph(8)+`::int[]) AS x`,
+				append(idArgs[:n:n], rows.clsPos, rows.clsIdx, rows.clsSplit, rows.clsLabel, rows.clsP, rows.clsR, rows.clsF1, rows.clsSupport)...)
+		}
+		if len(rows.epPos) > 0 {
+			b.Queue(`INSERT INTO trial_epochs (trial_id, position, epoch, train_loss, train_acc, val_loss, val_acc, val_macro_f1, seconds)
+				SELECT k.id, x.* FROM (`+idOf+`) AS k, unnest(`+ph(1)+`::int[], `+ph(2)+`::int[], `+ph(3)+`::float8[], `+ph(4)+`::float8[], `+
+				ph(5)+`::float8[], `+ph(6)+`::float8[], `+ph(7)+`::float8[], `+ph(8)+`::float8[]) AS x`,
+				append(idArgs[:n:n], rows.epPos, rows.epEpoch, rows.epTL, rows.epTA, rows.epVL, rows.epVA, rows.epF1, rows.epSec)...)
+		}
+		return b
 	}
 	tries := 0
 	err = s.retry(ctx, "finish trial", func(ctx context.Context) error {
 		tries++
-		err := sendFinish(ctx, s, b)
+		err := sendFinish(ctx, s, batch())
 		if constraint(err, "P0002") {
 			return s.notRunning(ctx, t, tries > 1)
 		}
