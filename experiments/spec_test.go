@@ -269,3 +269,33 @@ func FuzzParse(f *testing.F) {
 		s.TrialCount()
 	})
 }
+
+// TestSpaceSizeMatchesGrid checks that the size the plan prints is the one
+// the grid sampler enumerates.
+func TestSpaceSizeMatchesGrid(t *testing.T) {
+	t.Parallel()
+	spaces := []string{
+		"units: {values: [8, 16, 32]}\n    dropout: {min: 0.0, max: 0.5, count: 6}",
+		"units: {min: 16, max: 256, step: 16}\n    optimizer: {values: [adam, sgd]}",
+		"units: {min: 4, max: 8, count: 10}",
+		"units: {min: 1, max: 64, log: true}",
+		"dropout: {min: 0.0, max: 0.45, step: 0.1}\n    batch_size: 32",
+	}
+	for _, sp := range spaces {
+		s, err := Parse("g.yaml", ".", []byte("data: {path: x.csv}\nsearch:\n  sampler: grid\n  space:\n    "+sp+"\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", sp, err)
+		}
+		space, err := s.SearchSpace()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := search.Grid{}.Size(space)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := s.SpaceSize(); !ok || got != want {
+			t.Errorf("%s: SpaceSize = %d, %v; grid sampler has %d points", sp, got, ok, want)
+		}
+	}
+}
