@@ -1,6 +1,8 @@
 package experiments
 
 import (
+	"fmt"
+
 	"github.com/sweep-ml/sweep/trainer"
 	"github.com/sweep-ml/sweep/trainer/data"
 )
@@ -67,4 +69,32 @@ func (s *Spec) TrainerConfig() trainer.Config {
 		},
 		Precision: m.Precision,
 	}.WithDefaults()
+}
+
+// ConfigLines describes the resolved configuration in a few lines for
+// people: the model and training settings, then the data preparation.
+func (s *Spec) ConfigLines() []string {
+	c := s.TrainerConfig()
+	o := c.Optimizer
+	opt := fmt.Sprintf("%s lr=%g", o.Name, o.LearningRate)
+	switch o.Name {
+	case trainer.OptimizerSGD:
+		opt += fmt.Sprintf(" momentum=%g nesterov=%t", o.Momentum, o.Nesterov)
+	case trainer.OptimizerRMSprop:
+		opt += fmt.Sprintf(" rho=%g momentum=%g epsilon=%g", o.Rho, o.Momentum, o.Epsilon)
+	default:
+		opt += fmt.Sprintf(" beta1=%g beta2=%g epsilon=%g", o.Beta1, o.Beta2, o.Epsilon)
+	}
+	es := "off"
+	if e := c.EarlyStopping; e.Monitor != trainer.MonitorNone {
+		es = fmt.Sprintf("%s patience=%d min_delta=%g restore_best=%t", e.Monitor, e.Patience, e.MinDelta, *e.RestoreBest)
+	}
+	d := s.DataConfig()
+	lines := []string{
+		fmt.Sprintf("model      layers=%v activation=%s dropout=%g l1=%g l2=%g precision=%s", c.Layers, c.Activation, c.Dropout, c.L1, c.L2, c.Precision),
+		fmt.Sprintf("training   %s, batch %d, up to %d epochs, early stopping %s", opt, c.BatchSize, c.Epochs, es),
+		fmt.Sprintf("data       %s (label %s), split test=%g validation=%g, impute=%s scale=%s sampling=%s",
+			s.Data.Path, s.Data.Label, d.Split.Test, d.Split.Validation, d.Impute, d.Scale, d.Sampling.Strategy),
+	}
+	return lines
 }

@@ -99,7 +99,7 @@ func tour(t *testing.T, db, study string) {
 	if r.code != 0 {
 		t.Fatalf("show: exit %d: %s", r.code, r.stderr)
 	}
-	for _, want := range []string{"trial " + best + ": study " + study, "seed ", "dataset ", "code ", "history", "classification report (val)", "confusion matrix (test", "class_0"} {
+	for _, want := range []string{"trial " + best + ": study " + study, "model      layers=[", "training   ", "data       data/wine.csv (label label)", "seed ", "dataset ", "code ", "history", "classification report (val)", "confusion matrix (test", "class_0"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("show output lacks %q:\n%s", want, r.stdout)
 		}

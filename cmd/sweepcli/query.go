@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sweep-ml/sweep/experiments"
 	"github.com/sweep-ml/sweep/search"
 	"github.com/sweep-ml/sweep/tracker"
 )
@@ -251,6 +252,15 @@ func writeTrial(w io.Writer, d tracker.TrialDetail) {
 	t, s := d.Trial, d.Study
 	fmt.Fprintf(w, "trial %d: study %s, number %d, %s (attempt %d)\n", t.ID, s.Name, t.Number, t.Status, t.Attempt)
 	fmt.Fprintf(w, "params     %s\n", t.Params)
+	// The configuration the trial ran with: the stored spec with the
+	// trial's params applied.
+	if spec, err := experiments.StoredSpec(s, "."); err == nil {
+		if r, err := spec.Resolve(t.Params); err == nil {
+			for _, l := range r.ConfigLines() {
+				fmt.Fprintln(w, l)
+			}
+		}
+	}
 	fmt.Fprintf(w, "seed       %d (study seed %d)\n", t.Seed, s.Seed)
 	fmt.Fprintf(w, "dataset    %s\n", s.DatasetFingerprint)
 	if !t.StartedAt.IsZero() {
@@ -278,7 +288,7 @@ func writeTrial(w io.Writer, d tracker.TrialDetail) {
 	fmt.Fprintf(w, "code       %s %s, %s %s\n", code.Module, rev, code.GoVersion, code.Platform)
 	fmt.Fprintf(w, "pipeline   %s\n", r.PipelineFingerprint)
 	fmt.Fprintf(w, "objective  %s = %s\n", s.Objective, fmtMetric(r.Value))
-	fmt.Fprintf(w, "training   %d epochs, best epoch %d, stopped: %s\n", r.EpochsRun, r.BestEpoch, r.StopReason)
+	fmt.Fprintf(w, "outcome    %d epochs run, best epoch %d, stopped: %s\n", r.EpochsRun, r.BestEpoch, r.StopReason)
 
 	fmt.Fprintln(w, "\nmetrics")
 	tw := newTable(w, "", "loss", "accuracy", "balanced_accuracy", "macro_f1", "weighted_f1")
