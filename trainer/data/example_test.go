@@ -62,3 +62,19 @@ func ExampleFitted_Resample() {
 	// oversample  train [46 46 46], validation [9 11 8]
 	// smote       train [46 46 46], validation [9 11 8]
 }
+
+// ExampleTable_Summary prints what a load found, including a dropped row.
+func ExampleTable_Summary() {
+	csv := "a,b,label\n1,2,x\n3,oops,y\n5,NA,y\n"
+	t, err := data.Read(context.Background(), strings.NewReader(csv), "small.csv", data.LoadOptions{DropMalformed: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(t.Summary())
+	// Output:
+	// small.csv: 2 rows, 2 classes in "label", 1 malformed rows dropped (first: small.csv:3:3: column "b": "oops" is not a number)
+	//   a                    numeric  0 missing
+	//   b                    numeric  1 missing
+	//   label                label    0 missing
+}

@@ -493,3 +493,26 @@ func parseNumber(s string) (float64, error) {
 	}
 	return strconv.ParseFloat(s, 64)
 }
+
+// Summary describes the table in a few lines for logs and reports: rows,
+// each column's kind and missing count, the number of distinct labels and
+// any rows dropped as malformed.
+func (t *Table) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d rows", t.Name, t.rows)
+	if t.Labels != nil {
+		seen := make(map[string]bool)
+		for _, l := range t.Labels {
+			seen[l] = true
+		}
+		fmt.Fprintf(&b, ", %d classes in %q", len(seen), t.Options.Label)
+	}
+	if t.Dropped > 0 {
+		fmt.Fprintf(&b, ", %d malformed rows dropped (first: %s)", t.Dropped, t.DroppedReasons[0])
+	}
+	b.WriteString("\n")
+	for _, c := range t.Columns {
+		fmt.Fprintf(&b, "  %-20s %-8s %d missing\n", c.Name, c.Kind, c.Missing)
+	}
+	return b.String()
+}
