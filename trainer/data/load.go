@@ -205,7 +205,7 @@ func Load(ctx context.Context, path string, opts LoadOptions) (*Table, error) {
 	defer f.Close()
 	t, err := Read(ctx, f, path, opts)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
+		return nil, fmt.Errorf("load: %w", err) // Read's errors name the file
 	}
 	return t, nil
 }
