@@ -179,3 +179,30 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestSparseDenseAgree checks that a model trained on CSR rows predicts the
+// same classes, and nearly the same probabilities, for the same rows given
+// densely.
+func TestSparseDenseAgree(t *testing.T) {
+	t.Parallel()
+	set := sparseBlobs(300, 80, 3, 0.1, 9)
+	m, _, err := Fit(context.Background(), Config{Layers: []int{16}, Epochs: 5}, set, set, 3, 4, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := m.PredictProba(set.X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pd, err := m.PredictProba(set.X.ToDense())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ps {
+		for j := range ps[i] {
+			if math.Abs(ps[i][j]-pd[i][j]) > 1e-5 {
+				t.Fatalf("row %d class %d: sparse %v, dense %v", i, j, ps[i][j], pd[i][j])
+			}
+		}
+	}
+}
