@@ -128,3 +128,48 @@ func meanSD(x []float64) (mean, sd float64) {
 	}
 	return mean, math.Sqrt(sd)
 }
+
+// TestEveryRuleLearns runs one problem (digits, 20 epochs, no early stopping)
+// through every optimizer and every activation, and requires each to reach
+// 0.90 test accuracy: a broken update rule or derivative would not.
+func TestEveryRuleLearns(t *testing.T) {
+	t.Parallel()
+	ds := loadSplit(t, "../experiments/data/digits.csv", 3, data.Config{})
+	cases := []struct {
+		name string
+		edit func(*Config)
+	}{
+		{"sgd", func(c *Config) { c.Optimizer = OptimizerConfig{Name: OptimizerSGD, LearningRate: 0.05} }},
+		{"sgd momentum", func(c *Config) { c.Optimizer = OptimizerConfig{Name: OptimizerSGD, Momentum: 0.9} }},
+		{"sgd nesterov", func(c *Config) { c.Optimizer = OptimizerConfig{Name: OptimizerSGD, Momentum: 0.9, Nesterov: true} }},
+		{"rmsprop", func(c *Config) { c.Optimizer = OptimizerConfig{Name: OptimizerRMSprop} }},
+		{"adam", func(c *Config) {}},
+		{"tanh", func(c *Config) { c.Activation = ActivationTanh }},
+		{"sigmoid", func(c *Config) { c.Activation = ActivationSigmoid; c.Optimizer.LearningRate = 0.003 }},
+		{"elu", func(c *Config) { c.Activation = ActivationELU }},
+		{"two layers l1 l2", func(c *Config) { c.Layers = []int{64, 32}; c.L1, c.L2 = 1e-5, 1e-4 }},
+		{"balanced weights float64", func(c *Config) { c.ClassWeight = ClassWeightBalanced; c.Precision = PrecisionFloat64 }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := DefaultConfig()
+			cfg.Epochs = 20
+			cfg.EarlyStopping.Monitor = MonitorNone
+			c.edit(&cfg)
+			m, _, err := Fit(context.Background(), cfg, ds.train, ds.val, ds.classes, 1, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, pred, err := m.Evaluate(ds.test)
+			if err != nil {
+				t.Fatal(err)
+			}
+			acc := metrics.Accuracy(ds.test.Y, pred)
+			t.Logf("%s: test accuracy %.4f", c.name, acc)
+			if acc < 0.90 {
+				t.Errorf("test accuracy %.4f after 20 epochs, want >= 0.90", acc)
+			}
+		})
+	}
+}
