@@ -232,6 +232,15 @@ func TestFitInputErrors(t *testing.T) {
 	wide := blobs(10, 21, 3, 1, 1)
 	badLabel := selectRows(train.X, train.Y, seq(0, 300))
 	badLabel.Y[7] = 3
+	csr := sparseBlobs(50, 20, 3, 0.2, 1)
+	badCol := csr
+	badCol.X.Indices = append([]int32{}, csr.X.Indices...)
+	badCol.X.Indices[4] = 20
+	badPtr := csr
+	badPtr.X.Indptr = append([]int{}, csr.X.Indptr...)
+	badPtr.X.Indptr[3], badPtr.X.Indptr[4] = badPtr.X.Indptr[4], badPtr.X.Indptr[3]-1
+	shortDense := val
+	shortDense.X.Dense = shortDense.X.Dense[:len(shortDense.X.Dense)-1]
 	cases := []struct {
 		name       string
 		cfg        Config
@@ -245,6 +254,9 @@ func TestFitInputErrors(t *testing.T) {
 		{"label count", Config{}, train, short, 3, "val.y: has 10 labels for 100 rows"},
 		{"column count", Config{}, train, wide, 3, "val.x: has 21 columns, want 20"},
 		{"no validation", Config{}, train, data.Set{}, 3, "val: no rows"},
+		{"csr column", Config{}, badCol, val, 3, "train.x: column index 20 at position 4 outside [0, 20)"},
+		{"csr indptr", Config{}, badPtr, val, 3, "train.x: indptr decreases at row"},
+		{"dense length", Config{}, train, shortDense, 3, "val.x: dense data has 1999 values for 100×20"},
 		{"one class", Config{}, train, val, 1, "classes: need at least 2"},
 		{"config", Config{Dropout: 3}, train, val, 3, "dropout: must be in [0, 1)"},
 	}
