@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/sweep-ml/sweep/trainer/data"
@@ -81,7 +82,8 @@ func (e *DivergedError) Error() string {
 // weight returns a *DivergedError, a nil model and the partial Result.
 //
 // val may be empty only with early_stopping.monitor none; its metrics are
-// then NaN.
+// then NaN. Every input value must be finite, and within float32's range in
+// float32 precision; otherwise Fit returns an error naming the row and column.
 func Fit(ctx context.Context, cfg Config, train, val data.Set, classes int, seed uint64,
 	onEpoch func(EpochStats) (stop bool)) (*Model, *Result, error) {
 	cfg = cfg.WithDefaults()
@@ -128,19 +130,20 @@ func checkFitInputs(cfg Config, train, val data.Set, classes int) error {
 	if train.X.Rows == 0 {
 		return errors.New("train: no rows")
 	}
-	if err := checkSet("train", train, train.X.Cols, classes); err != nil {
+	f32 := cfg.Precision == PrecisionFloat32
+	if err := checkSet("train", train, train.X.Cols, classes, f32); err != nil {
 		return err
 	}
 	if val.X.Rows == 0 && cfg.EarlyStopping.Monitor != MonitorNone {
 		return fmt.Errorf("val: no rows, but early_stopping.monitor is %s (use none to train without validation)",
 			cfg.EarlyStopping.Monitor)
 	}
-	return checkSet("val", val, train.X.Cols, classes)
+	return checkSet("val", val, train.X.Cols, classes, f32)
 }
 
 // checkSet checks the shape and labels of one data set.
-func checkSet(name string, s data.Set, cols, classes int) error {
-	if err := checkMatrix(name+".x", s.X, cols); err != nil {
+func checkSet(name string, s data.Set, cols, classes int, f32 bool) error {
+	if err := checkMatrix(name+".x", s.X, cols, f32); err != nil {
 		return err
 	}
 	if len(s.Y) != s.X.Rows {
@@ -154,8 +157,9 @@ func checkSet(name string, s data.Set, cols, classes int) error {
 	return nil
 }
 
-// checkMatrix checks that x is a well-formed matrix with cols columns.
-func checkMatrix(name string, x data.Matrix, cols int) error {
+// checkMatrix checks that x is a well-formed matrix with cols columns of
+// finite values (within float32's range when f32).
+func checkMatrix(name string, x data.Matrix, cols int, f32 bool) error {
 	if x.Rows == 0 {
 		return nil
 	}
@@ -165,6 +169,9 @@ func checkMatrix(name string, x data.Matrix, cols int) error {
 	if !x.IsSparse() {
 		if len(x.Dense) != x.Rows*x.Cols {
 			return fmt.Errorf("%s: dense data has %d values for %d×%d", name, len(x.Dense), x.Rows, x.Cols)
+		}
+		if i := badValue(x.Dense, f32); i >= 0 {
+			return valueError(name, i/cols, i%cols, x.Dense[i], f32)
 		}
 		return nil
 	}
@@ -182,7 +189,34 @@ func checkMatrix(name string, x data.Matrix, cols int) error {
 			return fmt.Errorf("%s: column index %d at position %d outside [0, %d)", name, c, i, cols)
 		}
 	}
+	if i := badValue(x.Values, f32); i >= 0 {
+		row := sort.Search(x.Rows, func(r int) bool { return x.Indptr[r+1] > i })
+		return valueError(name, row, int(x.Indices[i]), x.Values[i], f32)
+	}
 	return nil
+}
+
+// badValue returns the index of the first value that is NaN or infinite, or
+// beyond float32's range when f32; -1 if none.
+func badValue(v []float64, f32 bool) int {
+	limit := math.MaxFloat64
+	if f32 {
+		limit = math.MaxFloat32
+	}
+	for i, x := range v {
+		if !(math.Abs(x) <= limit) {
+			return i
+		}
+	}
+	return -1
+}
+
+func valueError(name string, row, col int, v float64, f32 bool) error {
+	if f32 && !math.IsNaN(v) && !math.IsInf(v, 0) {
+		return fmt.Errorf("%s: row %d, column %d: %v overflows float32; scale the features or use precision float64",
+			name, row, col, v)
+	}
+	return fmt.Errorf("%s: row %d, column %d: %v is not a finite number", name, row, col, v)
 }
 
 // classWeights returns the per-class loss weights, or nil when all are 1.

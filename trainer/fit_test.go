@@ -193,11 +193,13 @@ func TestStopReasons(t *testing.T) {
 func TestDiverged(t *testing.T) {
 	t.Parallel()
 	train, val := noisy()
-	t.Run("nan input", func(t *testing.T) {
+	t.Run("huge inputs", func(t *testing.T) {
 		t.Parallel()
+		// Inputs of 3e38 pass the float32 range check, but their products
+		// overflow to ±Inf in the first layer, so the first batch's loss is NaN.
 		bad := selectRows(train.X, train.Y, seq(0, 300))
 		for i := range bad.X.Dense {
-			bad.X.Dense[i] = math.NaN()
+			bad.X.Dense[i] = 3e38
 		}
 		m, res, err := Fit(context.Background(), Config{Layers: []int{8}}, bad, val, 3, 1, nil)
 		var d *DivergedError
@@ -239,6 +241,13 @@ func TestFitInputErrors(t *testing.T) {
 	badPtr := csr
 	badPtr.X.Indptr = append([]int{}, csr.X.Indptr...)
 	badPtr.X.Indptr[3], badPtr.X.Indptr[4] = badPtr.X.Indptr[4], badPtr.X.Indptr[3]-1
+	nanVal := selectRows(val.X, val.Y, seq(0, 100))
+	nanVal.X.Dense[2*20+5] = math.NaN()
+	bigCSR := sparseBlobs(50, 20, 3, 0.2, 1)
+	bigCSR.X.Values = append([]float64{}, bigCSR.X.Values...)
+	bigCSR.X.Values[len(bigCSR.X.Values)-1] = 1e300
+	infCSR := sparseBlobs(50, 20, 3, 0.2, 1)
+	infCSR.X.Values[0] = math.Inf(-1)
 	shortDense := val
 	shortDense.X.Dense = shortDense.X.Dense[:len(shortDense.X.Dense)-1]
 	cases := []struct {
@@ -257,6 +266,9 @@ func TestFitInputErrors(t *testing.T) {
 		{"csr column", Config{}, badCol, val, 3, "train.x: column index 20 at position 4 outside [0, 20)"},
 		{"csr indptr", Config{}, badPtr, val, 3, "train.x: indptr decreases at row"},
 		{"dense length", Config{}, train, shortDense, 3, "val.x: dense data has 1999 values for 100×20"},
+		{"nan", Config{}, train, nanVal, 3, "val.x: row 2, column 5: NaN is not a finite number"},
+		{"float32 overflow", Config{}, bigCSR, val, 3, "train.x: row 49, column "},
+		{"infinity", Config{Precision: PrecisionFloat64}, infCSR, val, 3, "train.x: row 0, column "},
 		{"one class", Config{}, train, val, 1, "classes: need at least 2"},
 		{"config", Config{Dropout: 3}, train, val, 3, "dropout: must be in [0, 1)"},
 	}
@@ -268,6 +280,12 @@ func TestFitInputErrors(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, c.want)
 			}
 		})
+	}
+	// float64 takes the value float32 cannot hold.
+	bigVal := sparseBlobs(20, 20, 3, 0.2, 2)
+	var d *DivergedError
+	if _, _, err := Fit(context.Background(), Config{Precision: PrecisionFloat64, Epochs: 1}, bigCSR, bigVal, 3, 1, nil); err != nil && !errors.As(err, &d) {
+		t.Errorf("float64 with 1e300: %v", err)
 	}
 }
 

@@ -71,7 +71,7 @@ func (m *Model) Evaluate(s data.Set) (loss float64, pred []int, err error) {
 }
 
 func (m *Model) run(x data.Matrix, y []int, proba bool) (float64, []int, []float64, error) {
-	if err := checkMatrix("x", x, m.inputs); err != nil {
+	if err := checkMatrix("x", x, m.inputs, m.n32 != nil); err != nil {
 		return 0, nil, nil, fmt.Errorf("trainer: %w", err)
 	}
 	if m.n64 != nil {
