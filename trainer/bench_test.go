@@ -2,7 +2,6 @@ package trainer
 
 import (
 	"context"
-	"fmt"
 	"runtime"
 	"sync"
 	"testing"
@@ -75,25 +74,4 @@ func benchEpoch[T kernel.Float](b *testing.B, cfg Config, set data.Set, classes 
 	if ok && ok1 {
 		b.ReportMetric((cpu1-cpu0)/float64(b.N), "cpu-s/epoch")
 	}
-}
-
-// Example trains the default model on a small synthetic problem and reports
-// how training ended.
-func ExampleFit() {
-	set := blobs(300, 4, 3, 0.5, 1)
-	train := data.Set{X: set.X.SelectRows(seq(0, 240)), Y: set.Y[:240]}
-	val := data.Set{X: set.X.SelectRows(seq(240, 300)), Y: set.Y[240:]}
-	cfg := DefaultConfig()
-	cfg.Epochs = 30
-	model, res, err := Fit(context.Background(), cfg, train, val, 3, 42, nil)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	pred, _ := model.Predict(val.X)
-	fmt.Println(res.StopReason, res.EpochsRun, len(pred))
-	fmt.Println("val accuracy >= 0.95:", res.History[res.BestEpoch-1].ValAcc >= 0.95)
-	// Output:
-	// max_epochs 30 60
-	// val accuracy >= 0.95: true
 }
