@@ -39,7 +39,11 @@ func LoadData(ctx context.Context, s *Spec) (*data.Table, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, s.fieldError("data.path", fmt.Sprintf("data file %s does not exist", path))
 		}
-		msg := strings.TrimPrefix(oneLine(err.Error()), "load "+path+": ")
+		// The loader's own errors already name the file and line.
+		msg := oneLine(err.Error())
+		for _, prefix := range []string{"load " + path + ": ", "load: "} {
+			msg = strings.TrimPrefix(msg, prefix)
+		}
 		field := "data.path"
 		switch {
 		case strings.Contains(msg, "label column"):
