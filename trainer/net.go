@@ -510,7 +510,7 @@ func regularizeLoop[T kernel.Float](w, g []T, l1, l2, abs, sq float64) float64 {
 		c := T(2 * l2)
 		s := sq
 		for i, v := range w {
-			g[i] += c * v
+			g[i] += T(c * v) // T(...): no FMA, as the vector kernel
 			s += float64(v) * float64(v)
 		}
 		pen += l2 * s

@@ -6,7 +6,9 @@ import (
 	"github.com/sweep-ml/sweep/trainer/internal/kernel"
 )
 
-// optimizer updates parameters in place from their gradients. Its state
+// optimizer updates parameters in place from their gradients. Products are
+// wrapped in T(...) so that no build (GOAMD64=v3 included) fuses them into
+// FMA instructions: every loop rounds as its vector kernel does. Its state
 // (velocities, moments) is allocated once, the size of the parameters.
 type optimizer[T kernel.Float] interface {
 	// step applies one update and returns a value that is NaN exactly when
@@ -64,7 +66,7 @@ func (o *sgd[T]) step(p, g []T) T {
 	}
 	if o.v == nil {
 		for i := start; i < len(p); i++ {
-			p[i] -= o.lr * g[i]
+			p[i] -= T(o.lr * g[i])
 			bad += p[i] * 0
 		}
 		return bad
@@ -72,9 +74,9 @@ func (o *sgd[T]) step(p, g []T) T {
 	v := o.v[:len(p)]
 	mu, lr := o.momentum, o.lr
 	for i := start; i < len(p); i++ {
-		v[i] = mu*v[i] - lr*g[i]
+		v[i] = T(mu*v[i]) - T(lr*g[i])
 		if o.nesterov {
-			p[i] += mu*v[i] - lr*g[i]
+			p[i] += T(mu*v[i]) - T(lr*g[i])
 		} else {
 			p[i] += v[i]
 		}
@@ -108,7 +110,7 @@ func (o *rmsprop[T]) step(p, g []T) T {
 	}
 	for i := start; i < len(p); i++ {
 		gi := g[i]
-		s[i] = rho*s[i] + c*gi*gi
+		s[i] = T(rho*s[i]) + T(c*gi*gi)
 		p[i] -= lr * gi / (T(math.Sqrt(float64(s[i]))) + eps)
 		bad += p[i] * 0
 	}
@@ -150,8 +152,8 @@ func (o *adam[T]) step(p, g []T) T {
 	}
 	for i := start; i < len(p); i++ {
 		gi := g[i]
-		mi := b1*m[i] + c1*gi
-		vi := b2*v[i] + c2*gi*gi
+		mi := T(b1*m[i]) + T(c1*gi)
+		vi := T(b2*v[i]) + T(c2*gi*gi)
 		m[i], v[i] = mi, vi
 		p[i] -= alpha * mi / (T(math.Sqrt(float64(vi))) + eps)
 		bad += p[i] * 0
