@@ -17,6 +17,7 @@ import (
 	"github.com/sweep-ml/sweep/experiments"
 	"github.com/sweep-ml/sweep/search"
 	"github.com/sweep-ml/sweep/tracker"
+	"github.com/sweep-ml/sweep/trainer/data"
 )
 
 func (c *commands) runCommand() *cli.Command {
@@ -151,7 +152,7 @@ func (c *commands) run(ctx *cli.Context) error {
 			total = n
 		}
 	}
-	printPlan(out, spec, path, table.Len(), study, recorded, total, describeStore(dsn))
+	printPlan(out, spec, path, describeTable(table), study, recorded, total, describeStore(dsn))
 
 	cfg := search.Config{
 		Parallel:     spec.Search.Parallel,
@@ -213,7 +214,24 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-func printPlan(w io.Writer, spec *experiments.Spec, path string, rows int, study search.Study, recorded, total int, store string) {
+// describeTable summarizes a loaded data file on one line.
+func describeTable(t *data.Table) string {
+	classes := map[string]bool{}
+	for _, l := range t.Labels {
+		classes[l] = true
+	}
+	feat := fmt.Sprintf("%d numeric features", len(t.Features))
+	if t.IsText() {
+		feat = fmt.Sprintf("text column %q", t.Options.Text)
+	}
+	s := fmt.Sprintf("%d rows, %s, %d classes", t.Len(), feat, len(classes))
+	if t.Dropped > 0 {
+		s += fmt.Sprintf(", %d malformed rows dropped", t.Dropped)
+	}
+	return s
+}
+
+func printPlan(w io.Writer, spec *experiments.Spec, path string, table string, study search.Study, recorded, total int, store string) {
 	size := "infinite (continuous ranges)"
 	if n, ok := spec.SpaceSize(); ok {
 		size = fmt.Sprintf("%d points", n)
@@ -231,7 +249,7 @@ func printPlan(w io.Writer, spec *experiments.Spec, path string, rows int, study
 	}
 	fmt.Fprintf(w, "study      %s (%s)\n", study.Name, state)
 	fmt.Fprintf(w, "spec       %s\n", path)
-	fmt.Fprintf(w, "data       %s (%d rows, fingerprint %.12s)\n", spec.DataPath(), rows, study.DatasetFingerprint)
+	fmt.Fprintf(w, "data       %s (%s; fingerprint %.12s)\n", spec.DataPath(), table, study.DatasetFingerprint)
 	fmt.Fprintf(w, "space      %s over %s\n", size, strings.Join(names, ", "))
 	fmt.Fprintf(w, "trials     %d, %s sampler, %d in parallel", total, spec.Search.Sampler, spec.Search.Parallel)
 	if spec.Search.Timeout > 0 {
