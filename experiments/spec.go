@@ -64,8 +64,8 @@ type DataSpec struct {
 	Features []string
 	// Comma is the field separator; default "," ("\t" for .tsv files).
 	Comma string
-	// MissingValues are the cell values read as missing; default "", "NA",
-	// "NaN", "?".
+	// MissingValues are the cell values read as missing; empty means the
+	// loader's default ("", NA, N/A, NaN, nan, null, NULL, ?).
 	MissingValues []string
 	// DropMalformed drops rows with the wrong number of fields instead of
 	// failing; default false.
@@ -190,13 +190,12 @@ func DefaultSpec() Spec {
 	return Spec{
 		Seed: 42,
 		Data: DataSpec{
-			Label:         "label",
-			MissingValues: []string{"", "NA", "NaN", "?"},
-			Split:         SplitSpec{Test: 0.2, Validation: 0.2},
-			Impute:        "mean",
-			Scale:         "standard",
-			TextOpts:      text.Options{}.WithDefaults(),
-			Sampling:      SamplingSpec{Strategy: "none", K: 5},
+			Label:    "label",
+			Split:    SplitSpec{Test: 0.2, Validation: 0.2},
+			Impute:   "mean",
+			Scale:    "standard",
+			TextOpts: text.Options{}.WithDefaults(),
+			Sampling: SamplingSpec{Strategy: "none", K: 5},
 		},
 		Model: ModelSpec{
 			Layers:     []int{128},
