@@ -299,3 +299,45 @@ func TestSpaceSizeMatchesGrid(t *testing.T) {
 		}
 	}
 }
+
+func TestConversions(t *testing.T) {
+	t.Parallel()
+	src := `data:
+  path: x.tsv
+  comma: ";"
+  features: [a, b]
+  impute: median
+  scale: minmax
+  sampling: {strategy: oversample, targets: {rare: 40}}
+  text_options: {stemmer: snowball, ngram_max: 2}
+model:
+  layers: [64, 32]
+  optimizer: sgd
+  momentum: 0.9
+  nesterov: true
+  early_stopping: false
+  precision: float64
+`
+	s, err := Parse("c.yaml", ".", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo := s.LoadOptions()
+	if lo.Comma != ';' || !slices.Equal(lo.Features, []string{"a", "b"}) || lo.Label != "label" {
+		t.Errorf("load options %+v", lo)
+	}
+	dc := s.DataConfig()
+	if dc.Impute != "median" || dc.Scale != "minmax" || dc.Sampling.Strategy != "oversample" || dc.Sampling.Targets["rare"] != 40 ||
+		dc.Text.Stemmer != "snowball" || dc.Text.NGramMax != 2 || dc.Split.Test != 0.2 {
+		t.Errorf("data config %+v", dc)
+	}
+	tc := s.TrainerConfig()
+	// sgd's Keras default learning rate is 0.01.
+	if !slices.Equal(tc.Layers, []int{64, 32}) || tc.Optimizer.Name != "sgd" || tc.Optimizer.LearningRate != 0.01 ||
+		!tc.Optimizer.Nesterov || tc.Optimizer.Momentum != 0.9 || tc.EarlyStopping.Monitor != "none" || tc.Precision != "float64" {
+		t.Errorf("trainer config %+v", tc)
+	}
+	if err := tc.Validate(); err != nil {
+		t.Errorf("trainer config invalid: %v", err)
+	}
+}
