@@ -237,5 +237,15 @@ func TestViews(t *testing.T) {
 	}
 	if strings.Join(got, ",") != "0 0.4,1 0.7" || best != 1.5 || complete != 2 || trials != 2 || lb != 2 || hist != 2 {
 		t.Errorf("views: worst recall %v, best %v, complete %d of %d, leaderboard %d rows, history %d rows", got, best, complete, trials, lb, hist)
+	}	// Deleting a study deletes its trials and all their rows.
+	if _, err := s.w.Exec(`DELETE FROM studies WHERE name = ?`, "views"); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := s.r.QueryRow(`SELECT (SELECT count(*) FROM trials) + (SELECT count(*) FROM trial_classes) + (SELECT count(*) FROM trial_epochs) + (SELECT count(*) FROM trial_evaluations)`).Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	if left != 0 {
+		t.Errorf("%d rows left after deleting the study", left)
 	}
 }
