@@ -9,6 +9,10 @@
 // a constraint violation. Migrations from package sweep/sql are applied at
 // Open under an advisory lock, so many processes may start at once. The
 // DSN's password never appears in an error or a log line.
+//
+// Session settings go in the DSN: pgx passes unknown parameters to the
+// server, e.g. "&synchronous_commit=off" trades the last commits before a
+// server crash for not waiting on the WAL flush (see BENCHMARKS.md).
 package postgres
 
 import (
