@@ -314,3 +314,34 @@ func ExampleMain() {
 	// sweep: testdata/bad-dropout.yaml:12: search.space.dropout.max: must be below 1, got 1.5
 	// exit code 1
 }
+
+// FuzzReorderArgs checks that reordering never panics and never loses or
+// invents an argument (it may add one "--").
+func FuzzReorderArgs(f *testing.F) {
+	f.Add("run spec.yaml --parallel 4")
+	f.Add("leaderboard --where a=b -n 3 --format json")
+	f.Add("predict 3 --data x.csv -- --odd")
+	f.Add("--help run")
+	app := NewApp(Env{})
+	f.Fuzz(func(t *testing.T, line string) {
+		args := append([]string{"sweep"}, strings.Fields(line)...)
+		out := ReorderArgs(app, args)
+		count := func(list []string) map[string]int {
+			m := map[string]int{}
+			for _, a := range list {
+				m[a]++
+			}
+			return m
+		}
+		in, got := count(args), count(out)
+		if got["--"] > in["--"] {
+			got["--"]--
+			if got["--"] == 0 {
+				delete(got, "--")
+			}
+		}
+		if fmt.Sprint(in) != fmt.Sprint(got) {
+			t.Fatalf("ReorderArgs(%q) = %q", args, out)
+		}
+	})
+}
