@@ -60,6 +60,7 @@ func benchEpoch[T kernel.Float](b *testing.B, cfg Config, set data.Set, classes 
 	ctx := context.Background()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	runtime.GC() // finish collecting the generated data's garbage before timing
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0, ok := threadCPU()
