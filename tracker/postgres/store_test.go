@@ -402,3 +402,23 @@ func ExampleOpen() {
 		fmt.Println(e.TrialID, e.Value, e.Params)
 	}
 }
+
+// Retries stop when the context ends, and say so.
+func TestRetryStopsWithContext(t *testing.T) {
+	var logs bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := Open(ctx, "postgres://postgres:"+canary+"@127.0.0.1:1/test?sslmode=disable", Options{
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		Retry:  Retry{MaxAttempts: 100, BaseDelay: 40 * time.Millisecond, MaxDelay: 40 * time.Millisecond},
+	})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Open error = %v, want one wrapping context.DeadlineExceeded", err)
+	}
+	if n := strings.Count(logs.String(), "retrying"); n == 0 || n >= 100 {
+		t.Errorf("%d retries logged, want some and fewer than the 100 allowed", n)
+	}
+	if strings.Contains(err.Error(), canary) || strings.Contains(logs.String(), canary) {
+		t.Error("the password leaked")
+	}
+}
