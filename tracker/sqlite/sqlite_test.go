@@ -237,7 +237,8 @@ func TestViews(t *testing.T) {
 	}
 	if strings.Join(got, ",") != "0 0.4,1 0.7" || best != 1.5 || complete != 2 || trials != 2 || lb != 2 || hist != 2 {
 		t.Errorf("views: worst recall %v, best %v, complete %d of %d, leaderboard %d rows, history %d rows", got, best, complete, trials, lb, hist)
-	} // Deleting a study deletes its trials and all their rows.
+	}
+	// Deleting a study deletes its trials and all their rows.
 	if _, err := s.w.Exec(`DELETE FROM studies WHERE name = ?`, "views"); err != nil {
 		t.Fatal(err)
 	}
