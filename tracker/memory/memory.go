@@ -1,7 +1,8 @@
 // Package memory is an in-memory search.Store: concurrency-safe, with the
 // same semantics as the SQL stores, for tests, benchmarks and programs that
 // need no persistence. Trials are deep-copied on the way in and out, so
-// callers never share memory with the store.
+// callers never share memory with the store (StartTrial hands back the
+// caller's own Params map, which the store has copied).
 package memory
 
 import (
