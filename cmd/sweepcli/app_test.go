@@ -22,6 +22,10 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 const quickstart = "../../experiments/quickstart.yaml"
 
+// Tests that call Main run one at a time: urfave/cli v2 applies one global
+// help flag (cli.HelpFlag) to every app's flag set, so two apps parsing at
+// once race on it. A process runs one Main, so only tests meet this.
+
 // result is one in-process run of the command line.
 type result struct {
 	stdout, stderr string
@@ -37,12 +41,10 @@ func sweep(t *testing.T, env Env, args ...string) result {
 }
 
 func TestTourSQLite(t *testing.T) {
-	t.Parallel()
 	tour(t, filepath.Join(t.TempDir(), "sweep.db"), "tour")
 }
 
 func TestTourPostgres(t *testing.T) {
-	t.Parallel()
 	dsn := os.Getenv("SWEEP_TEST_DATABASE_URL")
 	if dsn == "" {
 		if os.Getenv("CI") == "true" {
@@ -174,7 +176,6 @@ func tour(t *testing.T, db, study string) {
 // TestRunOverridesReproduce checks that a study run with --seed and
 // --study reproduces: the stored study, not the file, says what ran.
 func TestRunOverridesReproduce(t *testing.T) {
-	t.Parallel()
 	env := Env{DB: filepath.Join(t.TempDir(), "s.db")}
 	r := sweep(t, env, "run", quickstart, "--seed", "7", "--trials", "2", "--study", "seven")
 	if r.code != 0 || !strings.Contains(r.stdout, "seed 7") {
@@ -204,7 +205,6 @@ func writeFile(t *testing.T, dir, name, content string) string {
 // TestUserErrors checks the errors a user meets: each is one line on
 // stderr, with the right exit code, saying where.
 func TestUserErrors(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	data, err := filepath.Abs("../../experiments/data/iris.csv")
 	if err != nil {
@@ -236,7 +236,6 @@ func TestUserErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
 			r := sweep(t, Env{DB: db}, tc.args...)
 			if r.code != tc.code {
 				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tc.code, r.stdout, r.stderr)
@@ -253,7 +252,6 @@ func TestUserErrors(t *testing.T) {
 }
 
 func TestInterruptStopsScheduling(t *testing.T) {
-	t.Parallel()
 	sig := make(chan os.Signal, 1)
 	sig <- syscall.SIGINT
 	r := sweep(t, Env{DB: filepath.Join(t.TempDir(), "s.db"), Signals: sig}, "run", quickstart, "--parallel", "1")
@@ -284,7 +282,6 @@ func TestReorderArgs(t *testing.T) {
 }
 
 func TestHelpGolden(t *testing.T) {
-	t.Parallel()
 	r := sweep(t, Env{}, "--help")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
