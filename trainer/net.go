@@ -194,28 +194,23 @@ func newWork[T kernel.Float](sizes []int, rows int, dropout bool, train bool) *w
 
 // sampleMasks fills the dropout masks for rows rows: each unit is kept with
 // probability 1-rate and then scaled by 1/(1-rate) (inverted dropout). One
-// 64-bit draw decides two units (32-bit thresholds).
+// 64-bit draw decides two units (32-bit thresholds); the choice indexes a
+// two-entry table instead of branching, since a random branch mispredicts.
 func (ws *work[T]) sampleMasks(src *rand.PCG, rows int, rate float64) {
-	thresh := uint32(math.Min(math.Round(rate*(1<<32)), math.MaxUint32))
-	scale := T(1 / (1 - rate))
+	thresh := uint64(math.Min(math.Round(rate*(1<<32)), math.MaxUint32))
+	pick := [2]T{T(1 / (1 - rate)), 0} // pick[1]: dropped
 	for _, m := range ws.mask {
 		m = m[:rows*(len(m)/ws.cap)]
 		i := 0
 		for ; i+1 < len(m); i += 2 {
 			u := src.Uint64()
-			m[i], m[i+1] = 0, 0
-			if uint32(u) >= thresh {
-				m[i] = scale
-			}
-			if uint32(u>>32) >= thresh {
-				m[i+1] = scale
-			}
+			// x - thresh wraps to a value with the top bit set exactly when
+			// x < thresh, i.e. when the unit is dropped.
+			m[i] = pick[(u&0xffffffff-thresh)>>63]
+			m[i+1] = pick[(u>>32-thresh)>>63]
 		}
 		if i < len(m) {
-			m[i] = 0
-			if uint32(src.Uint64()) >= thresh {
-				m[i] = scale
-			}
+			m[i] = pick[(src.Uint64()&0xffffffff-thresh)>>63]
 		}
 	}
 }
