@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/cpu"
+
+	"github.com/sweep-ml/sweep/trainer/data"
 )
 
 // TestAdamVectorMatchesLoop checks that the AVX-512 and AVX2 Adam kernels
@@ -194,6 +196,40 @@ func TestRegularizeVectorMatchesLoop(t *testing.T) {
 		}
 		if math.Abs(p1-p2) > 1e-12*math.Abs(p2) || p2 == 0 {
 			t.Errorf("l1 %v l2 %v: penalty vector %v, loop %v", c.l1, c.l2, p1, p2)
+		}
+	}
+}
+
+// TestSameBitsWithoutAVX512 trains the same trials with AVX-512 and then with
+// the AVX2 kernels only (the CPU flag switched off for the test) and requires
+// bit-identical weights and history. It changes a process-wide flag, so it
+// does not run in parallel.
+func TestSameBitsWithoutAVX512(t *testing.T) {
+	if !cpu.X86.HasAVX512F {
+		t.Skip("CPU lacks AVX-512")
+	}
+	dense := blobs(300, 40, 4, 2, 31)
+	sparse := sparseBlobs(300, 200, 3, 0.05, 32)
+	cases := []struct {
+		name string
+		cfg  Config
+		set  data.Set
+		k    int
+	}{
+		{"dense adam l1 l2", Config{Layers: []int{48, 24}, Dropout: 0.25, L1: 1e-4, L2: 1e-3, Epochs: 3}, dense, 4},
+		{"dense rmsprop", Config{Layers: []int{37}, Epochs: 3, Optimizer: OptimizerConfig{Name: OptimizerRMSprop}}, dense, 4},
+		{"sparse sgd", Config{Layers: []int{40}, Dropout: 0.1, Epochs: 3,
+			Optimizer: OptimizerConfig{Name: OptimizerSGD, Momentum: 0.9}}, sparse, 3},
+	}
+	for _, c := range cases {
+		train := data.Set{X: c.set.X.SelectRows(seq(0, 240)), Y: c.set.Y[:240]}
+		val := data.Set{X: c.set.X.SelectRows(seq(240, 300)), Y: c.set.Y[240:]}
+		ref := trainFingerprint(t, c.cfg, train, val, c.k, 5)
+		cpu.X86.HasAVX512F = false
+		got := trainFingerprint(t, c.cfg, train, val, c.k, 5)
+		cpu.X86.HasAVX512F = true
+		if !sameFingerprint(ref, got) {
+			t.Errorf("%s: AVX2 kernels train different bits from AVX-512 ones", c.name)
 		}
 	}
 }
