@@ -37,8 +37,12 @@ type EpochStats struct {
 	TrainAcc float64
 	// ValLoss is the unweighted mean cross-entropy on the validation set plus
 	// the L1/L2 penalty, after the epoch, without dropout.
-	ValLoss    float64
-	ValAcc     float64
+	ValLoss float64
+	// ValAcc is the validation accuracy.
+	ValAcc float64
+	// ValMacroF1 is the unweighted mean of the per-class F1 over all
+	// classes (trainer/metrics.MacroF1; a class never predicted nor present
+	// scores 0).
 	ValMacroF1 float64
 	// Seconds is the wall-clock time of the epoch, validation included.
 	Seconds float64
