@@ -33,8 +33,12 @@ func newOptimizer[T kernel.Float](c OptimizerConfig, n int) optimizer[T] {
 	default:
 		o := &adam[T]{lr: c.LearningRate, beta1: c.Beta1, beta2: c.Beta2, eps: T(c.Epsilon),
 			m: make([]T, n), v: make([]T, n), b1t: 1, b2t: 1}
-		// float32 has a vector kernel that rounds exactly like the loop.
-		o.vec, _ = any(adamVec32).(func(p, g, m, v []T, b1, c1, b2, c2, alpha, eps T) (int, T))
+		// Vector kernels that round exactly like the loop.
+		if f, ok := any(adamVec32).(func(p, g, m, v []T, b1, c1, b2, c2, alpha, eps T) (int, T)); ok {
+			o.vec = f
+		} else if f, ok := any(adamVec64).(func(p, g, m, v []T, b1, c1, b2, c2, alpha, eps T) (int, T)); ok {
+			o.vec = f
+		}
 		return o
 	}
 }

@@ -15,6 +15,31 @@ func adamAVX512(p, grad, m, v *float32, n int, b1, c1, b2, c2, alpha, eps float3
 //go:noescape
 func adamAVX2(p, grad, m, v *float32, n int, b1, c1, b2, c2, alpha, eps float32) (bad float32)
 
+// adam64AVX512 and adam64AVX2 are adamAVX512 and adamAVX2 for float64 (n a
+// multiple of 8, resp. 4).
+//
+//go:noescape
+func adam64AVX512(p, grad, m, v *float64, n int, b1, c1, b2, c2, alpha, eps float64) (bad float64)
+
+//go:noescape
+func adam64AVX2(p, grad, m, v *float64, n int, b1, c1, b2, c2, alpha, eps float64) (bad float64)
+
+// adamVec64 is adamVec32 for float64.
+func adamVec64(p, g, m, v []float64, b1, c1, b2, c2, alpha, eps float64) (int, float64) {
+	w, avx512 := vecWidth()
+	w /= 2
+	n := len(p)
+	if w == 0 || n < w {
+		return 0, 0
+	}
+	n &^= w - 1
+	g, m, v = g[:n], m[:n], v[:n]
+	if avx512 {
+		return n, adam64AVX512(&p[0], &g[0], &m[0], &v[0], n, b1, c1, b2, c2, alpha, eps)
+	}
+	return n, adam64AVX2(&p[0], &g[0], &m[0], &v[0], n, b1, c1, b2, c2, alpha, eps)
+}
+
 // rmspropAVX512 and rmspropAVX2 are the RMSprop update of rmsprop.step on n
 // float32 parameters (n a multiple of 16, resp. 8), rounding like the Go
 // loop; c is 1 − rho.

@@ -233,3 +233,53 @@ func TestSameBitsWithoutAVX512(t *testing.T) {
 		}
 	}
 }
+
+// TestAdam64VectorMatchesLoop is TestAdamVectorMatchesLoop for float64.
+func TestAdam64VectorMatchesLoop(t *testing.T) {
+	t.Parallel()
+	type kern func(p, g, m, v *float64, n int, b1, c1, b2, c2, alpha, eps float64) float64
+	for _, k := range []struct {
+		name  string
+		have  bool
+		width int
+		f     kern
+	}{{"avx512", cpu.X86.HasAVX512F, 8, adam64AVX512}, {"avx2", cpu.X86.HasAVX2, 4, adam64AVX2}} {
+		t.Run(k.name, func(t *testing.T) {
+			if !k.have {
+				t.Skipf("CPU lacks %s", k.name)
+			}
+			const n = 1003
+			rng := rand.New(rand.NewPCG(9, 10))
+			mk := func() *adam[float64] {
+				return &adam[float64]{lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-7, m: make([]float64, n), v: make([]float64, n), b1t: 1, b2t: 1}
+			}
+			ref, vec := mk(), mk()
+			vec.vec = func(p, g, m, v []float64, b1, c1, b2, c2, alpha, eps float64) (int, float64) {
+				w := len(p) &^ (k.width - 1)
+				return w, k.f(&p[0], &g[0], &m[0], &v[0], w, b1, c1, b2, c2, alpha, eps)
+			}
+			p1, p2, g := make([]float64, n), make([]float64, n), make([]float64, n)
+			for i := range p1 {
+				p1[i] = rng.NormFloat64()
+				p2[i] = p1[i]
+			}
+			for step := 0; step < 5; step++ {
+				for i := range g {
+					g[i] = rng.NormFloat64() * 0.1
+				}
+				if b1, b2 := ref.step(p1, g), vec.step(p2, g); b1 != 0 || b2 != 0 {
+					t.Fatalf("step %d: finite check %v, %v", step, b1, b2)
+				}
+				for i := range p1 {
+					if math.Float64bits(p1[i]) != math.Float64bits(p2[i]) || ref.m[i] != vec.m[i] || ref.v[i] != vec.v[i] {
+						t.Fatalf("step %d, parameter %d: loop %v, vector %v", step, i, p1[i], p2[i])
+					}
+				}
+			}
+			p2[11] = math.NaN()
+			if bad := vec.step(p2, g); bad == 0 {
+				t.Errorf("NaN parameter not flagged (%v)", bad)
+			}
+		})
+	}
+}

@@ -21,3 +21,8 @@ func sgdVec32(p, g, v []float32, lr, mu float32, nesterov bool) (int, float32) {
 func regVec32(w, g []float32, l1, l2 float64) (int, float64, float64) {
 	return 0, 0, 0
 }
+
+// adamVec64 has no vector kernel here: the Go loop updates everything.
+func adamVec64(p, g, m, v []float64, b1, c1, b2, c2, alpha, eps float64) (int, float64) {
+	return 0, 0
+}
