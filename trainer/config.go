@@ -88,8 +88,8 @@ type Config struct {
 	// EarlyStopping says when to stop before Epochs.
 	EarlyStopping EarlyStoppingConfig `json:"early_stopping" yaml:"early_stopping"`
 	// Precision is the float type the network computes in: float32
-	// [default: it reaches the same macro-F1 as float64 and trains several
-	// times faster, see BENCHMARKS.md "trainer: MLP epoch"] or float64.
+	// [default: it reaches the same macro-F1 as float64 and trains about
+	// twice as fast, see BENCHMARKS.md "trainer: MLP epoch"] or float64.
 	Precision string `json:"precision" yaml:"precision"`
 }
 
