@@ -92,12 +92,48 @@ func infer[T kernel.Float](n *net[T], x data.Matrix, y []int, proba bool, cfg Co
 		p = make([]float64, x.Rows*n.sizes[len(n.sizes)-1])
 	}
 	ws := newWork[T](n.sizes, min(evalRows, x.Rows), false, false)
-	s, _ := n.evaluate(ws, toMat[T](x), y, pred, p)
+	k := n.sizes[len(n.sizes)-1]
+	var s float64
+	// Convert predictChunk rows at a time, so that predicting a large
+	// matrix in float32 does not hold a float32 copy of all of it.
+	for r0 := 0; r0 < x.Rows; r0 += predictChunk {
+		r1 := min(r0+predictChunk, x.Rows)
+		var yc []int
+		if y != nil {
+			yc = y[r0:r1]
+		}
+		var pc []float64
+		if p != nil {
+			pc = p[r0*k : r1*k]
+		}
+		part, _ := n.evaluate(ws, toMat[T](rowRange(x, r0, r1)), yc, pred[r0:r1], pc)
+		s += part
+	}
 	loss := math.NaN()
 	if y != nil {
 		loss = s/float64(x.Rows) + n.penalty(cfg.L1, cfg.L2)
 	}
 	return loss, pred, p
+}
+
+// predictChunk is how many rows Predict converts to the model's precision at
+// a time.
+const predictChunk = 4096
+
+// rowRange returns rows [r0, r1) of x; a CSR part gets its own indptr from 0.
+func rowRange(x data.Matrix, r0, r1 int) data.Matrix {
+	v := data.Matrix{Rows: r1 - r0, Cols: x.Cols}
+	if !x.IsSparse() {
+		v.Dense = x.Dense[r0*x.Cols : r1*x.Cols]
+		return v
+	}
+	a, b := x.Indptr[r0], x.Indptr[r1]
+	v.Indptr = make([]int, r1-r0+1)
+	for i := range v.Indptr {
+		v.Indptr[i] = x.Indptr[r0+i] - a
+	}
+	v.Indices, v.Values = x.Indices[a:b], x.Values[a:b]
+	return v
 }
 
 // Model file format, version 1.

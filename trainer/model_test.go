@@ -206,3 +206,33 @@ func TestSparseDenseAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestPredictChunks predicts more rows than one conversion chunk holds, CSR
+// and dense, and compares with predicting the same rows in small slices.
+func TestPredictChunks(t *testing.T) {
+	t.Parallel()
+	set := sparseBlobs(predictChunk*2+123, 30, 3, 0.2, 12)
+	m, _, err := Fit(context.Background(), Config{Layers: []int{8}, Epochs: 1}, set, set, 3, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []data.Matrix{set.X, set.X.ToDense()} {
+		all, err := m.PredictProba(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r0 := 0; r0 < x.Rows; r0 += 1000 {
+			part, err := m.PredictProba(x.SelectRows(seq(r0, min(r0+1000, x.Rows))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range part {
+				for j := range part[i] {
+					if math.Abs(part[i][j]-all[r0+i][j]) > 1e-6 {
+						t.Fatalf("sparse %v, row %d class %d: %v in one call, %v in slices", x.IsSparse(), r0+i, j, all[r0+i][j], part[i][j])
+					}
+				}
+			}
+		}
+	}
+}
