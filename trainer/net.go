@@ -273,8 +273,14 @@ func addBias[T kernel.Float](z, b []T) {
 func activate[T kernel.Float](act actKind, z, b []T) {
 	n := len(b)
 	start := 0
-	if z32, ok := any(z).([]float32); ok && act == actReLU {
-		start = reluRowsVec32(z32, any(b).([]float32), nil, nil)
+	if z32, ok := any(z).([]float32); ok {
+		switch act {
+		case actReLU:
+			start = reluRowsVec32(z32, any(b).([]float32), nil, nil)
+		case actTanh, actSigmoid:
+			activateSmooth32(act, z32, any(b).([]float32))
+			return
+		}
 	}
 	for r := 0; r+n <= len(z); r += n {
 		zr := z[r : r+n]
@@ -303,6 +309,23 @@ func activate[T kernel.Float](act actKind, z, b []T) {
 				}
 				zr[j] = v
 			}
+		}
+	}
+}
+
+// activateSmooth32 is activate for tanh and sigmoid in float32 arithmetic.
+func activateSmooth32(act actKind, z, b []float32) {
+	n := len(b)
+	for r := 0; r+n <= len(z); r += n {
+		zr := z[r : r+n]
+		if act == actTanh {
+			for j := range zr {
+				zr[j] = tanh32(zr[j] + b[j])
+			}
+			continue
+		}
+		for j := range zr {
+			zr[j] = sigmoid32(zr[j] + b[j])
 		}
 	}
 }
