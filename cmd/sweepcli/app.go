@@ -153,7 +153,7 @@ type commands struct {
 
 // dbFlag is the --db flag every store-using command has.
 func dbFlag() cli.Flag {
-	return &cli.StringFlag{Name: "db", Usage: "store `DSN`: a SQLite file path or postgres://user:pass@host/db (default $SWEEP_DB, else " + DefaultDB + ")"}
+	return &cli.StringFlag{Name: "db", Usage: "store `DSN`: a SQLite file path or postgres://user:pass@host/db", DefaultText: "$SWEEP_DB, else " + DefaultDB}
 }
 
 // dsn returns the store DSN: --db, SWEEP_DB, or the default file.

@@ -23,7 +23,7 @@ func (c *commands) leaderboardCommand() *cli.Command {
 		Usage: "rank trials by a metric",
 		Flags: []cli.Flag{
 			dbFlag(),
-			&cli.StringFlag{Name: "study", Usage: "study `NAME` (default: all studies)"},
+			&cli.StringFlag{Name: "study", Usage: "study `NAME`", DefaultText: "all studies"},
 			&cli.IntFlag{Name: "n", Value: 10, Usage: "number of trials shown"},
 			&cli.StringFlag{Name: "by", Value: "value", Usage: "`METRIC` to rank by: value (the study objective), " + strings.Join(tracker.MetricNames(), ", ")},
 			&cli.StringSliceFlag{Name: "where", Usage: "keep trials whose parameter equals a value, `PARAM=VALUE` (repeatable)"},

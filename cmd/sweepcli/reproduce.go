@@ -10,7 +10,7 @@ import (
 )
 
 func dataDirFlag() cli.Flag {
-	return &cli.StringFlag{Name: "data-dir", Usage: "`DIR` the spec's data path is relative to (default: the spec's directory when the study ran)"}
+	return &cli.StringFlag{Name: "data-dir", Usage: "`DIR` the spec's data path is relative to", DefaultText: "the spec's directory when the study ran, else ."}
 }
 
 func (c *commands) reproduceCommand() *cli.Command {
@@ -66,7 +66,7 @@ func (c *commands) predictCommand() *cli.Command {
 			dbFlag(),
 			dataDirFlag(),
 			&cli.StringFlag{Name: "data", Usage: "`CSV` file of rows to predict (the label column is optional)"},
-			&cli.StringFlag{Name: "out", Usage: "write predictions to `FILE` instead of standard output"},
+			&cli.StringFlag{Name: "out", Usage: "write predictions to `FILE`", DefaultText: "standard output"},
 		},
 		Action: c.predict,
 	}

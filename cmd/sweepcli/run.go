@@ -30,11 +30,12 @@ func (c *commands) runCommand() *cli.Command {
 			"new trials and lets running ones finish; twice cancels them (recorded as interrupted).",
 		Flags: []cli.Flag{
 			dbFlag(),
-			&cli.StringFlag{Name: "study", Usage: "study `NAME` (default: the spec's name)"},
-			&cli.IntFlag{Name: "parallel", Usage: "trials trained at once (default: the spec's search.parallel)"},
-			&cli.IntFlag{Name: "trials", Usage: "number of trials (default: the spec's search.trials)"},
-			&cli.DurationFlag{Name: "timeout", Usage: "stop scheduling after this `DURATION`, e.g. 8h (default: the spec's search.timeout)"},
-			&cli.Uint64Flag{Name: "seed", Usage: "study seed (default: the spec's seed)"},
+			&cli.StringFlag{Name: "study", Usage: "study `NAME`", DefaultText: "the spec's name"},
+			&cli.IntFlag{Name: "parallel", Usage: "trials trained at once", DefaultText: "the spec's search.parallel"},
+			&cli.IntFlag{Name: "trials", Usage: "number of trials", DefaultText: "the spec's search.trials"},
+			&cli.DurationFlag{Name: "timeout", Usage: "stop scheduling new trials after this `DURATION`, e.g. 8h", DefaultText: "the spec's search.timeout"},
+			&cli.Uint64Flag{Name: "seed", Usage: "study seed", DefaultText: "the spec's seed"},
+			&cli.DurationFlag{Name: "grace", Usage: "`DURATION` running trials may take to finish after the first interrupt or the timeout, before they are cancelled", DefaultText: "1m"},
 		},
 		Action: c.run,
 	}
@@ -69,6 +70,9 @@ func (c *commands) run(ctx *cli.Context) error {
 			return usagef("run: --timeout must not be negative")
 		}
 		spec.Search.Timeout = ctx.Duration("timeout")
+	}
+	if ctx.IsSet("grace") && ctx.Duration("grace") <= 0 {
+		return usagef("run: --grace must be positive, got %s", ctx.Duration("grace"))
 	}
 	if ctx.IsSet("seed") {
 		spec.Seed = ctx.Uint64("seed")
@@ -161,6 +165,7 @@ func (c *commands) run(ctx *cli.Context) error {
 		TrialTimeout: spec.Search.TrialTimeout,
 		Target:       spec.Search.Target,
 		MaxRetries:   spec.Search.MaxRetries,
+		Grace:        ctx.Duration("grace"),
 		Stop:         stop,
 		Clock:        c.env.Now,
 	}
