@@ -212,27 +212,37 @@ func (o *Objective) fitted(ctx context.Context, cfg data.Config) (*data.Fitted, 
 		return nil, fmt.Errorf("preprocessing key: %w", err)
 	}
 	key := string(keyb)
-	o.mu.Lock()
-	e, ok := o.fits[key]
-	if !ok {
-		e = &fitEntry{done: make(chan struct{})}
-		o.fits[key] = e
-		o.mu.Unlock()
-		e.f, e.err = data.Fit(ctx, o.table, cfg, o.spec.Seed)
-		if e.err != nil && ctx.Err() != nil {
-			// A cancelled fit must not poison later trials.
-			o.mu.Lock()
-			delete(o.fits, key)
+	for {
+		o.mu.Lock()
+		e, ok := o.fits[key]
+		if !ok {
+			e = &fitEntry{done: make(chan struct{})}
+			o.fits[key] = e
 			o.mu.Unlock()
+			e.f, e.err = data.Fit(ctx, o.table, cfg, o.spec.Seed)
+			if e.err != nil && ctx.Err() != nil {
+				// A cancelled fit must not poison later trials.
+				o.mu.Lock()
+				delete(o.fits, key)
+				o.mu.Unlock()
+			}
+			close(e.done)
+			return e.f, e.err
 		}
-		close(e.done)
+		o.mu.Unlock()
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		o.mu.Lock()
+		dropped := o.fits[key] != e
+		o.mu.Unlock()
+		if e.err != nil && dropped && ctx.Err() == nil {
+			// The trial that was fitting was cancelled, not this
+			// one, and its entry was dropped: fit again.
+			continue
+		}
 		return e.f, e.err
-	}
-	o.mu.Unlock()
-	select {
-	case <-e.done:
-		return e.f, e.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
 	}
 }

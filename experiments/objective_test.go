@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/sweep-ml/sweep/search"
 	"github.com/sweep-ml/sweep/tracker"
 	"github.com/sweep-ml/sweep/tracker/memory"
+	"github.com/sweep-ml/sweep/trainer/data"
 )
 
 func loadSpec(t *testing.T, path string) (*Spec, *Objective) {
@@ -223,5 +225,39 @@ func TestObjectivePrunedReplay(t *testing.T) {
 	}
 	if !rep.Match() {
 		t.Errorf("pruned trial replay differs: %v", rep.Diffs)
+	}
+}
+
+// TestFitCacheCancelledFitter checks that a trial waiting for another
+// trial's preprocessing fit does not inherit that trial's cancellation.
+func TestFitCacheCancelledFitter(t *testing.T) {
+	t.Parallel()
+	s, obj := loadSpec(t, "quickstart.yaml")
+	cfg := s.DataConfig()
+	key, err := json.Marshal(func() data.Config { c := cfg; c.Sampling = data.Sampling{}; return c }())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A fit in progress by a trial that is about to be cancelled.
+	e := &fitEntry{done: make(chan struct{})}
+	obj.fits[string(key)] = e
+	type out struct {
+		f   *data.Fitted
+		err error
+	}
+	got := make(chan out, 1)
+	go func() {
+		f, err := obj.fitted(context.Background(), cfg)
+		got <- out{f, err}
+	}()
+	// The cancelled fitter drops its entry, then wakes the waiters.
+	obj.mu.Lock()
+	delete(obj.fits, string(key))
+	obj.mu.Unlock()
+	e.err = context.Canceled
+	close(e.done)
+	r := <-got
+	if r.err != nil || r.f == nil || len(r.f.Classes) != 3 {
+		t.Fatalf("waiter got %v, %v", r.f, r.err)
 	}
 }
