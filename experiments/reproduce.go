@@ -118,7 +118,7 @@ func (r *Reproduction) Match() bool { return len(r.Diffs) == 0 }
 func Reproduce(ctx context.Context, src TrialSource, id int64, opts ReproduceOptions) (*Reproduction, error) {
 	d, err := src.Trial(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("trial %d: %w", id, err)
+		return nil, err // the store's error already names the trial
 	}
 	return ReproduceTrial(ctx, d.Study, d.Trial, opts)
 }

@@ -241,7 +241,7 @@ func (c *commands) show(ctx *cli.Context) error {
 	defer st.Close()
 	d, err := st.Trial(ctx.Context, id)
 	if err != nil {
-		return fmt.Errorf("trial %d: %w", id, err)
+		return err // the store's error already names the trial
 	}
 	writeTrial(c.env.Stdout, d)
 	return nil
