@@ -96,6 +96,11 @@ func tour(t *testing.T, db, study string) {
 	if r.code != 0 || strings.Contains(r.stdout, "optimizer=rmsprop") {
 		t.Errorf("leaderboard --where optimizer=adam: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// The ranked metric heads its column and is not repeated among the key
+	// metrics.
+	if header := strings.Fields(strings.SplitN(r.stdout, "\n", 2)[0]); strings.Join(header, " ") != "ID study # test_accuracy val_loss test_macro_f1 params" {
+		t.Errorf("leaderboard --by test_accuracy header = %q", header)
+	}
 
 	r = sweep(t, env, "show", best)
 	if r.code != 0 {

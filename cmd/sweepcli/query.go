@@ -132,11 +132,19 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 	if head == "value" {
 		head = "objective"
 	}
-	tw := newTable(out, "ID", "study", "#", head, "val_loss", "test_macro_f1", "test_accuracy", "params")
+	var key []string
+	for _, m := range []string{"val_loss", "test_macro_f1", "test_accuracy"} {
+		if m != metric {
+			key = append(key, m)
+		}
+	}
+	tw := newTable(out, append(append([]string{"ID", "study", "#", head}, key...), "params")...)
 	for _, e := range entries {
-		tw.row(fmt.Sprint(e.TrialID), e.Study, fmt.Sprint(e.Number), fmtMetric(e.Value),
-			fmtMetric(valueOr(e.Metrics, "val_loss")), fmtMetric(valueOr(e.Metrics, "test_macro_f1")),
-			fmtMetric(valueOr(e.Metrics, "test_accuracy")), fmtParams(e.Params))
+		cells := []string{fmt.Sprint(e.TrialID), e.Study, fmt.Sprint(e.Number), fmtMetric(e.Value)}
+		for _, m := range key {
+			cells = append(cells, fmtMetric(valueOr(e.Metrics, m)))
+		}
+		tw.row(append(cells, fmtParams(e.Params))...)
 	}
 	tw.flush()
 	return nil
