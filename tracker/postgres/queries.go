@@ -51,7 +51,7 @@ func scanTrial(row pgx.Row) (search.Trial, lease, error) {
 	if t.Status, err = search.ParseStatus(status); err != nil {
 		return t, l, fmt.Errorf("trial %d: %w", t.ID, err)
 	}
-	if t.Params, err = decodeParams(params); err != nil {
+	if t.Params, err = tracker.DecodeParams(params); err != nil {
 		return t, l, fmt.Errorf("trial %d: %w", t.ID, err)
 	}
 	if hasResult {
@@ -152,19 +152,16 @@ func loadDetails(ctx context.Context, tx pgx.Tx, id int64, r *search.Result) err
 		return fmt.Errorf("evaluations: %w", err)
 	}
 	for rows.Next() {
-		var e search.Evaluation
+		var split string
 		var labels, confusion []byte
-		if err := rows.Scan(&e.Split, &labels, &confusion); err != nil {
+		if err := rows.Scan(&split, &labels, &confusion); err != nil {
 			rows.Close()
 			return fmt.Errorf("evaluations: %w", err)
 		}
-		if err := json.Unmarshal(labels, &e.Labels); err != nil {
+		e, err := tracker.DecodeEvaluation(split, labels, confusion)
+		if err != nil {
 			rows.Close()
-			return fmt.Errorf("evaluation %s labels: %w", e.Split, err)
-		}
-		if err := json.Unmarshal(confusion, &e.Confusion); err != nil {
-			rows.Close()
-			return fmt.Errorf("evaluation %s confusion: %w", e.Split, err)
+			return err
 		}
 		r.Evaluations = append(r.Evaluations, e)
 	}
@@ -328,7 +325,7 @@ func scanEntries(ctx context.Context, s *Store, query string, args []any, out []
 				e.Metrics[names[i]] = *m
 			}
 		}
-		if e.Params, err = decodeParams(params); err != nil {
+		if e.Params, err = tracker.DecodeParams(params); err != nil {
 			return out, fmt.Errorf("trial %d: %w", e.TrialID, err)
 		}
 		out = append(out, e)

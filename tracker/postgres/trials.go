@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -112,7 +111,7 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 	if t.Number < 0 {
 		return t, fmt.Errorf("%s: negative number", what)
 	}
-	params, err := encodeParams(t.Params)
+	params, err := tracker.EncodeParams(t.Params)
 	if err != nil {
 		return t, fmt.Errorf("%s: %w", what, err)
 	}
@@ -145,25 +144,6 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 	return t, nil
 }
 
-func encodeParams(p search.Params) (string, error) {
-	if p == nil {
-		return "{}", nil
-	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return "", fmt.Errorf("params: %w", err)
-	}
-	return string(b), nil
-}
-
-func decodeParams(b []byte) (search.Params, error) {
-	p := search.Params{}
-	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("params: %w", err)
-	}
-	return p, nil
-}
-
 // finishRows holds the child rows of a finished trial as column arrays,
 // inserted with unnest in one batch.
 type finishRows struct {
@@ -183,25 +163,14 @@ func buildRows(r *search.Result) (*finishRows, error) {
 		return fr, nil
 	}
 	for p, e := range r.Evaluations {
-		labels, conf := e.Labels, e.Confusion
-		if labels == nil {
-			labels = []string{}
-		}
-		if conf == nil {
-			conf = [][]int{}
-		}
-		lb, err := json.Marshal(labels)
+		lb, cb, err := tracker.EncodeEvaluation(e)
 		if err != nil {
-			return nil, fmt.Errorf("evaluation %s labels: %w", e.Split, err)
-		}
-		cb, err := json.Marshal(conf)
-		if err != nil {
-			return nil, fmt.Errorf("evaluation %s confusion: %w", e.Split, err)
+			return nil, err
 		}
 		fr.evalPos = append(fr.evalPos, int32(p))
 		fr.evalSplit = append(fr.evalSplit, e.Split)
-		fr.evalLab = append(fr.evalLab, string(lb))
-		fr.evalConf = append(fr.evalConf, string(cb))
+		fr.evalLab = append(fr.evalLab, lb)
+		fr.evalConf = append(fr.evalConf, cb)
 		for i, c := range e.Classes {
 			fr.clsPos = append(fr.clsPos, int32(p))
 			fr.clsIdx = append(fr.clsIdx, int32(i))
@@ -236,7 +205,7 @@ func (s *Store) FinishTrial(ctx context.Context, t search.Trial) error {
 	default:
 		return fmt.Errorf("%s: status %s is not a final status", what, t.Status)
 	}
-	params, err := encodeParams(t.Params)
+	params, err := tracker.EncodeParams(t.Params)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}

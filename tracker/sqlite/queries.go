@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -49,7 +48,7 @@ func scanTrial(row scanner) (search.Trial, lease, error) {
 	if t.Status, err = search.ParseStatus(status); err != nil {
 		return t, l, fmt.Errorf("trial %d: %w", t.ID, err)
 	}
-	if t.Params, err = decodeParams(params); err != nil {
+	if t.Params, err = tracker.DecodeParams(params); err != nil {
 		return t, l, fmt.Errorf("trial %d: %w", t.ID, err)
 	}
 	if t.Intermediate, err = tracker.DecodeFloats(inter); err != nil {
@@ -152,19 +151,16 @@ func (s *Store) loadDetails(ctx context.Context, q querier, id int64, r *search.
 		return fmt.Errorf("evaluations: %w", err)
 	}
 	for rows.Next() {
-		var e search.Evaluation
+		var split string
 		var labels, confusion []byte
-		if err := rows.Scan(&e.Split, &labels, &confusion); err != nil {
+		if err := rows.Scan(&split, &labels, &confusion); err != nil {
 			rows.Close()
 			return fmt.Errorf("evaluations: %w", err)
 		}
-		if err := json.Unmarshal(labels, &e.Labels); err != nil {
+		e, err := tracker.DecodeEvaluation(split, labels, confusion)
+		if err != nil {
 			rows.Close()
-			return fmt.Errorf("evaluation %s labels: %w", e.Split, err)
-		}
-		if err := json.Unmarshal(confusion, &e.Confusion); err != nil {
-			rows.Close()
-			return fmt.Errorf("evaluation %s confusion: %w", e.Split, err)
+			return err
 		}
 		r.Evaluations = append(r.Evaluations, e)
 	}
@@ -349,7 +345,7 @@ func (s *Store) entries(ctx context.Context, query string, args []any, out []tra
 				e.Metrics[names[i]] = m.Float64
 			}
 		}
-		if e.Params, err = decodeParams(params); err != nil {
+		if e.Params, err = tracker.DecodeParams(params); err != nil {
 			return out, fmt.Errorf("trial %d: %w", e.TrialID, err)
 		}
 		out = append(out, e)

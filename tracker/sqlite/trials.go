@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -63,7 +62,7 @@ func nullReal(f *float64) any {
 // StartTrial implements search.Store: one upsert that inserts trial k or
 // re-marks an unfinished row as running with attempt+1, keeping its ID.
 func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, error) {
-	params, err := encodeParams(t.Params)
+	params, err := tracker.EncodeParams(t.Params)
 	if err != nil {
 		return t, fmt.Errorf("start trial %d of study %d: %w", t.Number, t.StudyID, err)
 	}
@@ -98,25 +97,6 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 	return t, nil
 }
 
-func encodeParams(p search.Params) (string, error) {
-	if p == nil {
-		return "{}", nil
-	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return "", fmt.Errorf("params: %w", err)
-	}
-	return string(b), nil
-}
-
-func decodeParams(b []byte) (search.Params, error) {
-	p := search.Params{}
-	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("params: %w", err)
-	}
-	return p, nil
-}
-
 // FinishTrial implements search.Store. Everything is written in one
 // IMMEDIATE transaction, replacing the child rows of earlier attempts.
 func (s *Store) FinishTrial(ctx context.Context, t search.Trial) error {
@@ -126,7 +106,7 @@ func (s *Store) FinishTrial(ctx context.Context, t search.Trial) error {
 	default:
 		return fmt.Errorf("%s: status %s is not a final status", what, t.Status)
 	}
-	params, err := encodeParams(t.Params)
+	params, err := tracker.EncodeParams(t.Params)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
@@ -250,23 +230,11 @@ func encodeEvaluations(r *search.Result) ([]encodedEvaluation, error) {
 	}
 	out := make([]encodedEvaluation, len(r.Evaluations))
 	for i, e := range r.Evaluations {
-		labels := e.Labels
-		if labels == nil {
-			labels = []string{}
-		}
-		lb, err := json.Marshal(labels)
+		lb, cb, err := tracker.EncodeEvaluation(e)
 		if err != nil {
-			return nil, fmt.Errorf("evaluation %s labels: %w", e.Split, err)
+			return nil, err
 		}
-		conf := e.Confusion
-		if conf == nil {
-			conf = [][]int{}
-		}
-		cb, err := json.Marshal(conf)
-		if err != nil {
-			return nil, fmt.Errorf("evaluation %s confusion: %w", e.Split, err)
-		}
-		out[i] = encodedEvaluation{string(lb), string(cb)}
+		out[i] = encodedEvaluation{lb, cb}
 	}
 	return out, nil
 }
