@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sweep-ml/sweep/search"
+	"github.com/sweep-ml/sweep/tracker"
 	"github.com/sweep-ml/sweep/trainer/text"
 )
 
@@ -265,19 +266,12 @@ func Parse(file, dir string, src []byte) (*Spec, error) {
 		s.Name = strings.TrimSuffix(base, filepath.Ext(base))
 	}
 	if !sawDirection {
-		s.Search.Direction = defaultDirection(s.Search.Objective)
+		s.Search.Direction = tracker.DefaultDirection(s.Search.Objective).String()
 	}
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	return &s, nil
-}
-
-func defaultDirection(objective string) string {
-	if strings.HasSuffix(objective, "loss") {
-		return "minimize"
-	}
-	return "maximize"
 }
 
 func (d *decoder) dataSpec(n *node, path string, ds *DataSpec) {
