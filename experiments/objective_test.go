@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -164,6 +167,36 @@ func TestPredict(t *testing.T) {
 	// test accuracy is above 0.9: far above chance (1/3).
 	if sum.Accuracy < 0.8 {
 		t.Errorf("accuracy on the whole file %v", sum.Accuracy)
+	}
+
+	// A prediction file may carry columns the model never saw (an id):
+	// only the pipeline's features are read, so they are ignored.
+	src, err := os.ReadFile("data/wine.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSpace(string(src)), "\n")
+	withID := "id," + rows[0] + "\n"
+	for i, r := range rows[1:4] {
+		withID += fmt.Sprintf("row-%d,%s\n", i, r)
+	}
+	path := filepath.Join(t.TempDir(), "with-id.csv")
+	if err := os.WriteFile(path, []byte(withID), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var idOut strings.Builder
+	idSum, err := Predict(context.Background(), rep, path, &idOut)
+	if err != nil {
+		t.Fatalf("predict with an extra id column: %v", err)
+	}
+	idLines := strings.Split(strings.TrimSpace(idOut.String()), "\n")
+	if idSum.Rows != 3 || len(idLines) != 4 {
+		t.Fatalf("with id: summary %+v, output %q", idSum, idOut.String())
+	}
+	for i := 1; i <= 3; i++ {
+		if want := lines[i][strings.Index(lines[i], ","):]; !strings.HasSuffix(idLines[i], want) {
+			t.Errorf("with id, row %d = %q, want the same prediction as %q", i, idLines[i], lines[i])
+		}
 	}
 }
 

@@ -36,9 +36,7 @@ func Predict(ctx context.Context, rep *Reproduction, path string, w io.Writer) (
 	if rep.model == nil || rep.pipeline == nil {
 		return sum, errors.New("predict: the reproduction has no model")
 	}
-	opts := rep.spec.LoadOptions()
-	opts.LabelOptional = true
-	t, err := data.Load(ctx, path, opts)
+	t, err := data.Load(ctx, path, rep.pipeline.PredictOptions())
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return sum, fmt.Errorf("data file %s does not exist", path)
