@@ -113,6 +113,9 @@ func ResampleTargets(counts []int, classes []string, s Sampling) ([]int, error) 
 	for c, t := range targets {
 		switch s.Strategy {
 		case SampleOversample, SampleSMOTE:
+			if counts[c] == 0 && t > 0 {
+				return nil, fmt.Errorf("sampling.targets.%s: the class has no training rows to draw %d from", classes[c], t)
+			}
 			if t < counts[c] {
 				return nil, fmt.Errorf("sampling.targets.%s: %d is below the class's %d training rows; %s only adds rows",
 					classes[c], t, counts[c], s.Strategy)
