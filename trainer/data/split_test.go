@@ -69,6 +69,9 @@ func TestStratifiedSplit(t *testing.T) {
 		}
 		all := slices.Concat(tr, va, te)
 		slices.Sort(all)
+		if len(all) != len(y) {
+			t.Fatalf("%v: splits hold %d rows, want %d", tc.counts, len(all), len(y))
+		}
 		for i, v := range all {
 			if i != v {
 				t.Fatalf("%v: splits are not a partition of the rows", tc.counts)

@@ -51,6 +51,9 @@ func TestSpamMatchesScikitLearn(t *testing.T) {
 			t.Errorf("%s = %.17g, want %.17g", what, got, want)
 		}
 	}
+	if len(ref.Cases) == 0 {
+		t.Fatal("reference file has no cases")
+	}
 	for _, c := range ref.Cases {
 		t.Run(c.Name, func(t *testing.T) {
 			o := Options{Normalize: "none"} // scikit-learn does not normalise Unicode
