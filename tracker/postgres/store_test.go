@@ -364,6 +364,9 @@ func TestViews(t *testing.T) {
 		got = append(got, fmt.Sprint(n, r))
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 	var best float64
 	var complete, trials, lb, hist int
 	if err := s.Pool().QueryRow(ctx, `SELECT best_value, complete, trials, (SELECT count(*) FROM leaderboard WHERE study = $1),

@@ -226,6 +226,9 @@ func TestViews(t *testing.T) {
 		got = append(got, fmt.Sprint(n, r))
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 	var best float64
 	var complete, trials int
 	if err := s.r.QueryRow(`SELECT best_value, complete, trials FROM study_summary WHERE study = ?`, "views").Scan(&best, &complete, &trials); err != nil {
