@@ -145,7 +145,11 @@ func (p *Pipeline) Transform(t *Table) (Set, error) {
 		if !t.IsText() {
 			return Set{}, fmt.Errorf("transform %s: pipeline needs text column %q, the table has numeric features", t.Name, p.TextColumn)
 		}
-		s.X = transformText(p.Vectorizer, t.Docs)
+		x, err := transformText(p.Vectorizer, t.Docs)
+		if err != nil {
+			return Set{}, fmt.Errorf("transform %s: %w", t.Name, err)
+		}
+		s.X = x
 	} else {
 		x, err := p.numeric(t)
 		if err != nil {

@@ -229,7 +229,9 @@ func fitRows(ctx context.Context, t *Table, cfg Config, classes []string, train,
 		p.Vectorizer = v
 		sets[0].X = x
 		for k := 1; k < len(sets); k++ {
-			sets[k].X = transformText(v, docs(rows[k]))
+			if sets[k].X, err = transformText(v, docs(rows[k])); err != nil {
+				return nil, fmt.Errorf("fit %s: %w", t.Name, err)
+			}
 		}
 		if cfg.Scale != ScaleNone {
 			f.Notes = append(f.Notes, fmt.Sprintf("scale %q not applied: TF-IDF rows are normalised by the vectorizer", cfg.Scale))

@@ -24,7 +24,10 @@ func fitTransformText(ctx context.Context, docs []string, opts TextOptions) (*Te
 }
 
 // transformText returns the TF-IDF rows of docs as a CSR matrix.
-func transformText(v *TextVectorizer, docs []string) Matrix {
-	indptr, indices, values := v.Transform(docs)
-	return Matrix{Rows: len(docs), Cols: len(v.Vocabulary), Indptr: indptr, Indices: indices, Values: values}
+func transformText(v *TextVectorizer, docs []string) (Matrix, error) {
+	indptr, indices, values, err := v.Transform(docs)
+	if err != nil {
+		return Matrix{}, fmt.Errorf("tf-idf: %w", err)
+	}
+	return Matrix{Rows: len(docs), Cols: len(v.Vocabulary), Indptr: indptr, Indices: indices, Values: values}, nil
 }

@@ -3,10 +3,13 @@ package data
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sweep-ml/sweep/trainer/text"
 )
 
 func TestPrepareSpamText(t *testing.T) {
@@ -109,6 +112,18 @@ func TestTextPredictWithoutLabel(t *testing.T) {
 	}
 	if _, err := f.Pipeline.Transform(num); err == nil || !strings.Contains(err.Error(), `needs text column "text"`) {
 		t.Errorf("numeric table into text pipeline: %v", err)
+	}
+	// A vectorizer altered after fitting is an error, not empty rows.
+	altered := *f.Pipeline
+	v := *altered.Vectorizer
+	v.Vocabulary = v.Vocabulary[1:]
+	v.IDF = v.IDF[1:]
+	altered.Vectorizer = &v
+	if _, err := altered.Transform(pt); !errors.Is(err, text.ErrNotFitted) {
+		t.Errorf("altered vectorizer: err = %v, want text.ErrNotFitted", err)
+	}
+	if err := altered.Validate(); !errors.Is(err, text.ErrNotFitted) {
+		t.Errorf("altered vectorizer: Validate = %v, want text.ErrNotFitted", err)
 	}
 	if err := (Config{Text: TextOptions{NGramMin: 2, NGramMax: 1}}).WithDefaults().Validate(); err == nil || !strings.HasPrefix(err.Error(), "text.ngram_max:") {
 		t.Errorf("text option error %v, want prefix text.ngram_max:", err)

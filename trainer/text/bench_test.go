@@ -69,7 +69,10 @@ func BenchmarkFitTransformSpam(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		_, indices, _ := v.Transform(docs)
+		_, indices, _, err := v.Transform(docs)
+		if err != nil {
+			b.Fatal(err)
+		}
 		nnz, cols = len(indices), len(v.Vocabulary)
 	}
 	reportCPU(b, cpu0)
@@ -127,7 +130,9 @@ func BenchmarkTransformSpam(b *testing.B) {
 	b.ReportAllocs()
 	cpu0 := processCPU()
 	for b.Loop() {
-		v.Transform(docs)
+		if _, _, _, err := v.Transform(docs); err != nil {
+			b.Fatal(err)
+		}
 	}
 	reportCPU(b, cpu0)
 }

@@ -19,7 +19,11 @@ func ExampleFit() {
 		return
 	}
 	fmt.Println(v.Vocabulary)
-	indptr, indices, values := v.Transform([]string{"free WIN"})
+	indptr, indices, values, err := v.Transform([]string{"free WIN"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for k := indptr[0]; k < indptr[1]; k++ {
 		fmt.Printf("%s %.4f\n", v.Vocabulary[indices[k]], values[k])
 	}

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -166,7 +167,10 @@ func TestTransformUnknownAndEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	indptr, indices, values := v.Transform([]string{"", "blue pear", "APPLE apple"})
+	indptr, indices, values, err := v.Transform([]string{"", "blue pear", "APPLE apple"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !slices.Equal(indptr, []int{0, 0, 0, 1}) {
 		t.Fatalf("indptr = %v, want [0 0 0 1]", indptr)
 	}
@@ -174,9 +178,9 @@ func TestTransformUnknownAndEmpty(t *testing.T) {
 	if !slices.Equal(indices, []int32{0}) || !slices.Equal(values, []float64{1}) {
 		t.Fatalf("indices %v values %v, want [0] [1]", indices, values)
 	}
-	indptr, indices, values = v.Transform(nil)
-	if !slices.Equal(indptr, []int{0}) || len(indices) != 0 || len(values) != 0 {
-		t.Fatalf("Transform(nil) = %v %v %v", indptr, indices, values)
+	indptr, indices, values, err = v.Transform(nil)
+	if err != nil || !slices.Equal(indptr, []int{0}) || len(indices) != 0 || len(values) != 0 {
+		t.Fatalf("Transform(nil) = %v %v %v, %v", indptr, indices, values, err)
 	}
 }
 
@@ -205,8 +209,14 @@ func TestVectorizerJSONRoundTrip(t *testing.T) {
 		if err := json.Unmarshal(b, &back); err != nil {
 			t.Fatal(err)
 		}
-		p1, i1, v1 := v.Transform(docs)
-		p2, i2, v2 := back.Transform(docs)
+		p1, i1, v1, err := v.Transform(docs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p2, i2, v2, err := back.Transform(docs)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !slices.Equal(p1, p2) || !slices.Equal(i1, i2) || !slices.Equal(v1, v2) {
 			t.Fatalf("options %+v: output differs after JSON round trip", o)
 		}
@@ -238,11 +248,90 @@ func TestVectorizerJSONRejectsBadInput(t *testing.T) {
 			t.Errorf("%s: err = %v, want it to contain %q", tc.name, err, tc.want)
 		}
 	}
-	// A hand-built inconsistent vectorizer gives empty rows, not a panic.
-	bad := &Vectorizer{Format: 1, Options: Options{}.WithDefaults(), Vocabulary: []string{"aa"}}
-	indptr, _, _ := bad.Transform([]string{"aa", "aa"})
-	if !slices.Equal(indptr, []int{0, 0, 0}) {
-		t.Fatalf("indptr = %v", indptr)
+}
+
+// TestTransformNotFitted checks that Transform refuses, with an error, a
+// Vectorizer whose fields were not validated by Fit or decoding: it used to
+// return empty rows for an inconsistent one and to index out of range for a
+// fitted one whose vocabulary was reassigned.
+func TestTransformNotFitted(t *testing.T) {
+	t.Parallel()
+	fit := func(t *testing.T) *Vectorizer {
+		t.Helper()
+		v, err := Fit(context.Background(), []string{"red apple", "green apple"}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		name      string
+		build     func(t *testing.T) *Vectorizer
+		checkErr  string // substring of Check's error; "" for ErrNotFitted
+		transform bool   // Transform must succeed
+	}{
+		{name: "zero", build: func(*testing.T) *Vectorizer { return &Vectorizer{} }, checkErr: "format 0"},
+		{name: "hand-built inconsistent", build: func(*testing.T) *Vectorizer {
+			return &Vectorizer{Format: 1, Options: Options{}.WithDefaults(), Vocabulary: []string{"aa"}}
+		}, checkErr: "idf: 0 values for 1 terms"},
+		{name: "hand-built consistent", build: func(*testing.T) *Vectorizer {
+			return &Vectorizer{Format: 1, Options: Options{}.WithDefaults(), Vocabulary: []string{"aa"}, IDF: []float64{1}}
+		}},
+		{name: "vocabulary reassigned", build: func(t *testing.T) *Vectorizer {
+			v := fit(t) // vocabulary apple, green, red
+			v.Vocabulary, v.IDF = v.Vocabulary[2:], v.IDF[2:]
+			return v
+		}},
+		{name: "vocabulary replaced", build: func(t *testing.T) *Vectorizer {
+			v := fit(t)
+			v.Vocabulary = slices.Clone(v.Vocabulary)
+			return v
+		}},
+		{name: "options changed", build: func(t *testing.T) *Vectorizer {
+			v := fit(t)
+			v.Options.Norm = "l1"
+			return v
+		}},
+		{name: "decoding failed", build: func(t *testing.T) *Vectorizer {
+			b, err := json.Marshal(fit(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v Vectorizer
+			if err := json.Unmarshal(bytes.Replace(b, []byte(`"format":1`), []byte(`"format":2`), 1), &v); err == nil {
+				t.Fatal("format 2 decoded")
+			}
+			return &v
+		}, checkErr: "format 2"},
+		{name: "fitted", build: fit, transform: true},
+		{name: "copy of fitted", build: func(t *testing.T) *Vectorizer {
+			v := *fit(t)
+			return &v
+		}, transform: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			v := tc.build(t)
+			indptr, indices, values, err := v.Transform([]string{"red apple", "green"})
+			err2 := v.Check()
+			if tc.transform {
+				if err != nil || err2 != nil {
+					t.Fatalf("Transform err = %v, Check err = %v", err, err2)
+				}
+				if !slices.Equal(indptr, []int{0, 2, 3}) || !slices.Equal(indices, []int32{0, 2, 1}) {
+					t.Fatalf("indptr %v indices %v", indptr, indices)
+				}
+				return
+			}
+			if !errors.Is(err, ErrNotFitted) || indptr != nil || indices != nil || values != nil {
+				t.Fatalf("Transform = %v %v %v, %v; want no rows and ErrNotFitted", indptr, indices, values, err)
+			}
+			if tc.checkErr == "" && !errors.Is(err2, ErrNotFitted) ||
+				tc.checkErr != "" && (err2 == nil || !strings.Contains(err2.Error(), tc.checkErr)) {
+				t.Fatalf("Check = %v, want %q (ErrNotFitted when empty)", err2, tc.checkErr)
+			}
+		})
 	}
 }
 
@@ -290,7 +379,10 @@ func FuzzTransform(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		indptr, indices, values := v.Transform(docs)
+		indptr, indices, values, err := v.Transform(docs)
+		if err != nil {
+			t.Fatal(err)
+		}
 		dense(t, indptr, indices, values, len(docs), len(v.Vocabulary))
 		for _, x := range values {
 			if x != x || x < 0 || x > 1+1e-12 {
@@ -307,12 +399,15 @@ func TestTransformConcurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p0, i0, v0 := v.Transform(docs)
+	p0, i0, v0, err := v.Transform(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan bool)
 	for range 4 {
 		go func() {
-			p, i, x := v.Transform(docs)
-			done <- slices.Equal(p, p0) && slices.Equal(i, i0) && slices.Equal(x, v0)
+			p, i, x, err := v.Transform(docs)
+			done <- err == nil && slices.Equal(p, p0) && slices.Equal(i, i0) && slices.Equal(x, v0)
 		}()
 	}
 	for range 4 {

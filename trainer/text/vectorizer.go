@@ -21,11 +21,17 @@ import (
 // stop words and the document-frequency limits.
 var ErrEmptyVocabulary = errors.New("text: empty vocabulary")
 
+// ErrNotFitted is returned by Transform and Check for a Vectorizer that was
+// not made by Fit, FitTransform or decoding from JSON, or whose fields were
+// reassigned since.
+var ErrNotFitted = errors.New("text: vectorizer not fitted or decoded, or its fields were reassigned since")
+
 // formatVersion identifies the JSON layout of a Vectorizer.
 const formatVersion = 1
 
-// Vectorizer is a fitted TF-IDF model. It is safe for concurrent Transform
-// calls and round-trips through encoding/json.
+// Vectorizer is a fitted TF-IDF model, made by Fit, FitTransform or decoding
+// from JSON; the exported fields describe it and must not be modified. It is
+// safe for concurrent Transform calls and round-trips through encoding/json.
 type Vectorizer struct {
 	// Format is the layout version of the serialised form (currently 1).
 	Format int `json:"format"`
@@ -40,9 +46,43 @@ type Vectorizer struct {
 	// Documents is the number of documents it was fitted on.
 	Documents int `json:"documents"`
 
-	// index maps a term to its column; built by Fit and UnmarshalJSON,
-	// read-only afterwards.
-	index *strTable
+	// valid is set by Fit and UnmarshalJSON, which validate the fields
+	// once; read-only afterwards.
+	valid *validated
+}
+
+// validated is a Vectorizer's state as Fit built it or UnmarshalJSON checked
+// it, with the index that maps a term to its column. Transform compares it
+// with the exported fields in constant time instead of checking them again:
+// a reassigned vocabulary or idf slice would no longer match the index.
+type validated struct {
+	index   *strTable
+	format  int
+	options Options
+	vocab   []string
+	idf     []float64
+}
+
+// newValidated records v's current fields as valid; the caller has checked
+// them.
+func newValidated(v *Vectorizer) *validated {
+	return &validated{index: buildIndex(v.Vocabulary), format: v.Format, options: v.Options, vocab: v.Vocabulary, idf: v.IDF}
+}
+
+// index returns the term index of v, or ErrNotFitted when v's fields are
+// not those Fit or UnmarshalJSON validated.
+func (v *Vectorizer) index() (*strTable, error) {
+	s := v.valid
+	if s == nil || v.Format != s.format || v.Options != s.options ||
+		!sameSlice(v.Vocabulary, s.vocab) || !sameSlice(v.IDF, s.idf) {
+		return nil, ErrNotFitted
+	}
+	return s.index, nil
+}
+
+// sameSlice reports whether a and b view the same elements.
+func sameSlice[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // Fit learns the vocabulary and inverse document frequencies of docs under
@@ -172,7 +212,7 @@ func fit(ctx context.Context, docs []string, opts Options, keepTerms bool) (*Vec
 			v.IDF[c] = idf(o.IDF, n, float64(df[id]))
 		}
 	}
-	v.index = buildIndex(v.Vocabulary)
+	v.valid = newValidated(v)
 	if f != nil {
 		f.colOf = make([]int32, len(in.texts))
 		for i := range f.colOf {
@@ -208,19 +248,13 @@ func (v *Vectorizer) Columns() int { return len(v.Vocabulary) }
 // Transform returns the TF-IDF matrix of docs in CSR form: row i's columns are
 // indices[indptr[i]:indptr[i+1]], strictly increasing, with values at the same
 // positions. Terms outside the vocabulary are ignored; a document without
-// known terms is an empty row. A Vectorizer that fails Check (possible only
-// when built by hand) yields all rows empty.
-func (v *Vectorizer) Transform(docs []string) (indptr []int, indices []int32, values []float64) {
-	indptr = make([]int, 1, len(docs)+1)
-	if v.Check() != nil {
-		for range docs {
-			indptr = append(indptr, 0)
-		}
-		return indptr, nil, nil
-	}
-	index := v.index
-	if index == nil {
-		index = buildIndex(v.Vocabulary)
+// known terms is an empty row. It returns ErrNotFitted, and no rows, for a
+// Vectorizer built by hand or whose fields were reassigned after Fit or
+// decoding.
+func (v *Vectorizer) Transform(docs []string) (indptr []int, indices []int32, values []float64, err error) {
+	index, err := v.index()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("text: transform: %w", err)
 	}
 	in := newInterner(v.Options, index)
 	w := newRowWriter(v, len(docs))
@@ -229,7 +263,7 @@ func (v *Vectorizer) Transform(docs []string) (indptr []int, indices []int32, va
 		terms, uni = in.terms(doc, terms[:0], uni)
 		w.add(terms, in.col)
 	}
-	return w.indptr, w.indices, w.values
+	return w.indptr, w.indices, w.values, nil
 }
 
 // rowWriter builds CSR rows from the term ids of documents.
@@ -308,10 +342,20 @@ func normalize(row []float64, kind string) {
 	}
 }
 
-// Check reports whether v is consistent: a known format, valid options, a
-// strictly sorted vocabulary and one finite IDF per term (none when
-// Options.IDF is "none").
+// Check reports whether Transform can use v: a known format, valid options,
+// a strictly sorted vocabulary and one finite IDF per term (none when
+// Options.IDF is "none"), in a Vectorizer made by Fit, FitTransform or
+// decoding whose fields were not reassigned since (ErrNotFitted otherwise).
 func (v *Vectorizer) Check() error {
+	if err := v.checkFields(); err != nil {
+		return err
+	}
+	_, err := v.index()
+	return err
+}
+
+// checkFields is Check without the test that v was fitted or decoded.
+func (v *Vectorizer) checkFields() error {
 	if v.Format != formatVersion {
 		return fmt.Errorf("text: vectorizer format %d, want %d", v.Format, formatVersion)
 	}
@@ -342,6 +386,8 @@ func (v *Vectorizer) Check() error {
 }
 
 // UnmarshalJSON decodes a Vectorizer saved with encoding/json and checks it.
+// When the decoded fields fail the check, v holds them but Transform refuses
+// it.
 func (v *Vectorizer) UnmarshalJSON(b []byte) error {
 	type plain Vectorizer // no methods: avoids recursion
 	var p plain
@@ -349,9 +395,9 @@ func (v *Vectorizer) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("text: decode vectorizer: %w", err)
 	}
 	*v = Vectorizer(p)
-	if err := v.Check(); err != nil {
+	if err := v.checkFields(); err != nil {
 		return fmt.Errorf("text: decode vectorizer: %w", err)
 	}
-	v.index = buildIndex(v.Vocabulary)
+	v.valid = newValidated(v)
 	return nil
 }

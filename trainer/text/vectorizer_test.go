@@ -87,7 +87,10 @@ func fitTransform(t *testing.T, docs []string, o Options) (*Vectorizer, [][]floa
 	if err != nil {
 		t.Fatal(err)
 	}
-	indptr, indices, values := v.Transform(docs)
+	indptr, indices, values, err := v.Transform(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// FitTransform must give the same vectorizer and bit-identical values.
 	v2, p2, i2, v2vals, err := FitTransform(context.Background(), docs, o)
 	if err != nil {
