@@ -146,68 +146,35 @@ func (s *Store) Trial(ctx context.Context, id int64) (tracker.TrialDetail, error
 	return d, nil
 }
 
+// loadDetails reads the evaluations, per-class rows and history of a trial.
+// Each result is closed before the next query: a pgx connection runs one
+// at a time.
 func loadDetails(ctx context.Context, tx pgx.Tx, id int64, r *search.Result) error {
-	rows, err := tx.Query(ctx, `SELECT split, labels, confusion FROM trial_evaluations WHERE trial_id = $1 ORDER BY position`, id)
+	rows, err := tx.Query(ctx, `SELECT `+tracker.EvaluationColumns+` FROM trial_evaluations WHERE trial_id = $1 ORDER BY position`, id)
 	if err != nil {
 		return fmt.Errorf("evaluations: %w", err)
 	}
-	for rows.Next() {
-		var split string
-		var labels, confusion []byte
-		if err := rows.Scan(&split, &labels, &confusion); err != nil {
-			rows.Close()
-			return fmt.Errorf("evaluations: %w", err)
-		}
-		e, err := tracker.DecodeEvaluation(split, labels, confusion)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		r.Evaluations = append(r.Evaluations, e)
-	}
+	r.Evaluations, err = tracker.ScanEvaluations(rows, r.Evaluations)
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("evaluations: %w", err)
+	if err != nil {
+		return err
 	}
-	rows, err = tx.Query(ctx, `SELECT position, label, precision, recall, f1, support
-		FROM trial_classes WHERE trial_id = $1 ORDER BY position, class_index`, id)
+	rows, err = tx.Query(ctx, `SELECT `+tracker.ClassColumns+` FROM trial_classes WHERE trial_id = $1 ORDER BY position, class_index`, id)
 	if err != nil {
 		return fmt.Errorf("classes: %w", err)
 	}
-	for rows.Next() {
-		var pos int
-		var c search.ClassMetrics
-		if err := rows.Scan(&pos, &c.Label, &c.Precision, &c.Recall, &c.F1, &c.Support); err != nil {
-			rows.Close()
-			return fmt.Errorf("classes: %w", err)
-		}
-		if pos < 0 || pos >= len(r.Evaluations) {
-			rows.Close()
-			return fmt.Errorf("classes: row for evaluation %d of %d", pos, len(r.Evaluations))
-		}
-		r.Evaluations[pos].Classes = append(r.Evaluations[pos].Classes, c)
-	}
+	err = tracker.ScanClasses(rows, r.Evaluations)
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("classes: %w", err)
+	if err != nil {
+		return err
 	}
-	rows, err = tx.Query(ctx, `SELECT epoch, train_loss, train_acc, val_loss, val_acc, val_macro_f1, seconds
-		FROM trial_epochs WHERE trial_id = $1 ORDER BY position`, id)
+	rows, err = tx.Query(ctx, `SELECT `+tracker.EpochColumns+` FROM trial_epochs WHERE trial_id = $1 ORDER BY position`, id)
 	if err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var e search.Epoch
-		if err := rows.Scan(&e.Epoch, &e.TrainLoss, &e.TrainAcc, &e.ValLoss, &e.ValAcc, &e.ValMacroF1, &e.Seconds); err != nil {
-			return fmt.Errorf("history: %w", err)
-		}
-		r.History = append(r.History, e)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("history: %w", err)
-	}
-	return nil
+	r.History, err = tracker.ScanEpochs(rows, r.History)
+	return err
 }
 
 // LeaderboardSQL returns the statement Leaderboard runs first (numeric
