@@ -76,3 +76,35 @@ func benchEpoch[T kernel.Float](b *testing.B, cfg Config, set data.Set, classes 
 		b.ReportMetric((cpu1-cpu0)/float64(b.N), "cpu-s/epoch")
 	}
 }
+
+// BenchmarkSoftmaxLoss times the loss and gradient of one training batch: 32
+// rows of 10 logits (the dense epoch benchmark's shape), then the loss alone
+// over an evaluation chunk of 256 rows with the arg-max known, as evaluate
+// calls it.
+func BenchmarkSoftmaxLoss(b *testing.B) {
+	b.Run("grad/float32", func(b *testing.B) { benchSoftmaxLoss[float32](b, 32, true) })
+	b.Run("grad/float64", func(b *testing.B) { benchSoftmaxLoss[float64](b, 32, true) })
+	b.Run("eval/float32", func(b *testing.B) { benchSoftmaxLoss[float32](b, evalRows, false) })
+}
+
+func benchSoftmaxLoss[T kernel.Float](b *testing.B, rows int, grad bool) {
+	const k = 10
+	set := blobs(rows, k, k, 1, 1)
+	ws := newWork[T]([]int{1, k}, rows, false, true)
+	logits := make([]T, rows*k)
+	for i, v := range set.X.Dense {
+		logits[i] = T(3 * v)
+	}
+	var arg []int
+	if !grad {
+		arg = make([]int, rows)
+		for i := range arg {
+			arg[i] = argmax(logits[i*k : i*k+k])
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		copy(ws.logits, logits)
+		ws.softmaxLoss(k, set.Y, arg, nil, grad, float64(rows))
+	}
+}

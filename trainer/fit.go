@@ -372,7 +372,7 @@ func (t *trainer[T]) epoch(ctx context.Context, epoch int) (loss, acc float64, e
 			t.ws.sampleMasks(t.dropout, rows, t.cfg.Dropout)
 		}
 		t.n.forward(t.ws, x, dropout)
-		s, c := softmaxLoss(t.ws.logits, k, t.batchY[:rows], t.cw, true, float64(rows))
+		s, c := t.ws.softmaxLoss(k, t.batchY[:rows], nil, t.cw, true, float64(rows))
 		t.n.backward(t.ws, x, dropout)
 		var pen float64
 		if t.cfg.L1 != 0 || t.cfg.L2 != 0 {
@@ -400,38 +400,28 @@ func (n *net[T]) evaluate(ws *work[T], x mat[T], y []int, pred []int, proba []fl
 	for r0 := 0; r0 < x.rows; r0 += ws.cap {
 		r1 := min(r0+ws.cap, x.rows)
 		n.forward(ws, x.rowRange(r0, r1), false)
-		logits := ws.logits[:(r1-r0)*k]
-		for i := 0; i < r1-r0; i++ {
-			z := logits[i*k : i*k+k]
-			pred[r0+i] = argmax(z)
+		logits, arg := ws.logits[:(r1-r0)*k], pred[r0:r1]
+		for i := range arg {
+			arg[i] = argmax(logits[i*k : i*k+k])
 		}
 		if y != nil {
-			s, c := softmaxLoss(logits, k, y[r0:r1], nil, false, 1)
+			s, c := ws.softmaxLoss(k, y[r0:r1], arg, nil, false, 1)
 			lossSum += s
 			correct += c
 		}
 		if proba != nil {
-			softmaxInto(proba[r0*k:r1*k], logits, k)
+			softmaxInto(proba[r0*k:r1*k], logits, arg, k)
 		}
 	}
 	return lossSum, correct
 }
 
-func argmax[T kernel.Float](z []T) int {
-	arg := 0
-	for j := 1; j < len(z); j++ {
-		if z[j] > z[arg] {
-			arg = j
-		}
-	}
-	return arg
-}
-
-// softmaxInto writes the row-wise softmax of logits (k columns) into dst.
-func softmaxInto[T kernel.Float](dst []float64, logits []T, k int) {
-	for i := 0; i+k <= len(logits); i += k {
-		z, p := logits[i:i+k], dst[i:i+k]
-		mx := float64(z[argmax(z)])
+// softmaxInto writes the row-wise softmax of logits (k columns) into dst,
+// given every row's arg-max.
+func softmaxInto[T kernel.Float](dst []float64, logits []T, arg []int, k int) {
+	for i, a := range arg {
+		z, p := logits[i*k:i*k+k], dst[i*k:i*k+k]
+		mx := float64(z[a])
 		var s float64
 		for j, v := range z {
 			p[j] = math.Exp(float64(v) - mx)

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/sweep-ml/sweep/trainer/internal/kernel"
 )
 
 // gradCase is one network and loss whose analytic gradient is compared with
@@ -87,11 +89,11 @@ func TestGradientFiniteDifference(t *testing.T) {
 			dropout := c.dropout > 0
 			loss := func() float64 {
 				n.forward(ws, x, dropout)
-				s, _ := softmaxLoss(ws.logits, classes, y, c.cw, false, rows)
+				s, _ := ws.softmaxLoss(classes, y, nil, c.cw, false, rows)
 				return s/rows + n.penalty(c.l1, c.l2)
 			}
 			n.forward(ws, x, dropout)
-			softmaxLoss(ws.logits, classes, y, c.cw, true, rows)
+			ws.softmaxLoss(classes, y, nil, c.cw, true, rows)
 			n.backward(ws, x, dropout)
 			regularize(n.params[:n.nKernel], ws.grad, c.l1, c.l2)
 			analytic := append([]float64{}, ws.grad...)
@@ -154,6 +156,72 @@ func TestDropoutMask(t *testing.T) {
 		// 6464 Bernoulli draws: 4 standard deviations is < 0.025.
 		if math.Abs(frac-(1-rate)) > 0.025 {
 			t.Errorf("rate %v: kept %.4f, want ≈ %.2f", rate, frac, 1-rate)
+		}
+	}
+}
+
+// TestSoftmaxLoss checks the loss, the arg-max count and the gradient of
+// softmaxLoss on two rows whose softmax is exact by hand: logits
+// (0, ln 2, ln 5) give e^z = (1, 2, 5) and p = (1, 2, 5)/8; logits
+// (ln 3, 0, 0) give p = (3, 1, 1)/5. With labels 2 and 1 the losses are
+// −ln(5/8) = ln 1.6 and ln 5, and only the first row's arg-max (2) is right.
+func TestSoftmaxLoss(t *testing.T) {
+	t.Parallel()
+	logits := []float64{0, math.Ln2, math.Log(5), math.Log(3), 0, 0}
+	y := []int{2, 1}
+	cases := []struct {
+		name  string
+		cw    []float64
+		scale float64
+		loss  float64
+		grad  []float64 // w_y(p − onehot(y))/scale
+	}{
+		{"unweighted", nil, 1, math.Log(1.6) + math.Log(5),
+			[]float64{1.0 / 8, 2.0 / 8, 5.0/8 - 1, 3.0 / 5, 1.0/5 - 1, 1.0 / 5}},
+		// Weights 0.5 (class 2) and 2 (class 1), over scale 2: the rows'
+		// factors are 0.25 and 1.
+		{"weighted", []float64{1, 2, 0.5}, 2, 0.5*math.Log(1.6) + 2*math.Log(5),
+			[]float64{0.25 / 8, 0.5 / 8, 1.25/8 - 0.25, 3.0 / 5, 1.0/5 - 1, 1.0 / 5}},
+	}
+	for _, c := range cases {
+		t.Run(c.name+" float64", func(t *testing.T) {
+			t.Parallel()
+			checkSoftmaxLoss[float64](t, logits, y, c.cw, c.scale, c.loss, c.grad, 1e-14)
+		})
+		t.Run(c.name+" float32", func(t *testing.T) {
+			t.Parallel()
+			// The float32 logits are ln 2, ln 5, ln 3 rounded to 24 bits.
+			checkSoftmaxLoss[float32](t, logits, y, c.cw, c.scale, c.loss, c.grad, 1e-6)
+		})
+	}
+}
+
+func checkSoftmaxLoss[T kernel.Float](t *testing.T, logits []float64, y []int, cw []float64, scale, wantLoss float64, wantGrad []float64, tol float64) {
+	t.Helper()
+	const k = 3
+	ws := newWork[T]([]int{4, k}, len(y), false, true)
+	load := func() {
+		for i, v := range logits {
+			ws.logits[i] = T(v)
+		}
+	}
+	load()
+	loss, correct := ws.softmaxLoss(k, y, nil, cw, false, scale)
+	if math.Abs(loss-wantLoss) > tol*wantLoss || correct != 1 {
+		t.Errorf("loss %v, %d correct; want %v, 1", loss, correct, wantLoss)
+	}
+	// An arg-max passed in gives the same loss and count as one found.
+	l2, c2 := ws.softmaxLoss(k, y, []int{2, 0}, cw, false, scale)
+	if math.Float64bits(l2) != math.Float64bits(loss) || c2 != correct {
+		t.Errorf("with arg-max given: loss %v, %d correct; found: %v, %d", l2, c2, loss, correct)
+	}
+	l3, c3 := ws.softmaxLoss(k, y, nil, cw, true, scale)
+	if math.Float64bits(l3) != math.Float64bits(loss) || c3 != correct {
+		t.Errorf("with gradient: loss %v, %d correct; without: %v, %d", l3, c3, loss, correct)
+	}
+	for j, want := range wantGrad {
+		if got := float64(ws.logits[j]); math.Abs(got-want) > tol {
+			t.Errorf("gradient[%d] = %v, want %v", j, got, want)
 		}
 	}
 }

@@ -156,18 +156,20 @@ func toMat[T kernel.Float](x data.Matrix) mat[T] {
 // needs, so that a training step allocates nothing.
 type work[T kernel.Float] struct {
 	cap    int
-	a      [][]T // per hidden layer: activation output (before dropout)
-	d      [][]T // per hidden layer: dropout output (aliases a without dropout)
-	mask   [][]T // per hidden layer: 0 or 1/(1-rate) (nil without dropout)
-	g      [][]T // per hidden layer: gradient w.r.t. its pre-activation
-	logits []T   // cap×classes; the backward pass turns it into ∂loss/∂logits
-	grad   []T   // same layout as net.params
+	a      [][]T     // per hidden layer: activation output (before dropout)
+	d      [][]T     // per hidden layer: dropout output (aliases a without dropout)
+	mask   [][]T     // per hidden layer: 0 or 1/(1-rate) (nil without dropout)
+	g      [][]T     // per hidden layer: gradient w.r.t. its pre-activation
+	logits []T       // cap×classes; the backward pass turns it into ∂loss/∂logits
+	exp    []float64 // classes: one row's e^{z_j - max z}, for softmaxLoss
+	grad   []T       // same layout as net.params
 	gw, gb [][]T
 }
 
 func newWork[T kernel.Float](sizes []int, rows int, dropout bool, train bool) *work[T] {
 	H := len(sizes) - 2
-	ws := &work[T]{cap: rows, a: make([][]T, H), d: make([][]T, H), logits: make([]T, rows*sizes[H+1])}
+	ws := &work[T]{cap: rows, a: make([][]T, H), d: make([][]T, H), logits: make([]T, rows*sizes[H+1]),
+		exp: make([]float64, sizes[H+1])}
 	for l := 0; l < H; l++ {
 		ws.a[l] = make([]T, rows*sizes[l+1])
 		ws.d[l] = ws.a[l]
@@ -405,41 +407,61 @@ func activateBack[T kernel.Float](act actKind, g, a, m []T) {
 	}
 }
 
-// softmaxLoss evaluates the cross-entropy of the first rows rows of logits
-// against y through log-sum-exp. It returns Σ w_{y_i}·loss_i (cw nil: all
-// weights 1) and the number of rows whose arg-max is y_i. With grad it
-// overwrites logits by ∂(Σ w·loss / scale)/∂logits = w_{y_i}(p_i - onehot(y_i))/scale.
-func softmaxLoss[T kernel.Float](logits []T, k int, y []int, cw []float64, grad bool, scale float64) (sum float64, correct int) {
+// softmaxLoss evaluates the cross-entropy of the first len(y) rows of
+// ws.logits (k columns) against y through log-sum-exp. It returns
+// Σ w_{y_i}·loss_i (cw nil: all weights 1) and the number of rows whose
+// arg-max is y_i. arg, when not nil, holds every row's arg-max, already found
+// by the caller; otherwise softmaxLoss finds it while looking for the row's
+// maximum. With grad it overwrites the logits by
+// ∂(Σ w·loss / scale)/∂logits = w_{y_i}(p_i - onehot(y_i))/scale, taking p_i
+// from the exponentials the loss summed (kept in ws.exp), so each logit costs
+// one exp.
+func (ws *work[T]) softmaxLoss(k int, y, arg []int, cw []float64, grad bool, scale float64) (sum float64, correct int) {
+	e := ws.exp[:k]
 	for i, yi := range y {
-		z := logits[i*k : i*k+k]
-		mx, arg := z[0], 0
-		for j := 1; j < k; j++ {
-			if z[j] > mx {
-				mx, arg = z[j], j
-			}
+		z := ws.logits[i*k : i*k+k]
+		var a int
+		if arg != nil {
+			a = arg[i]
+		} else {
+			a = argmax(z)
 		}
-		if arg == yi {
+		if a == yi {
 			correct++
 		}
+		mx := z[a]
 		var s float64
-		for _, v := range z {
-			s += math.Exp(float64(v - mx))
+		for j, v := range z {
+			e[j] = math.Exp(float64(v) - float64(mx))
+			s += e[j]
 		}
-		lse := float64(mx) + math.Log(s)
 		w := 1.0
 		if cw != nil {
 			w = cw[yi]
 		}
-		sum += w * (lse - float64(z[yi]))
+		sum += w * (float64(mx) + math.Log(s) - float64(z[yi]))
 		if grad {
 			c := w / scale
-			for j, v := range z {
-				z[j] = T(c * math.Exp(float64(v)-lse))
+			inv := c / s
+			for j := range z {
+				z[j] = T(e[j] * inv)
 			}
 			z[yi] -= T(c)
 		}
 	}
 	return sum, correct
+}
+
+// argmax returns the index of the first largest value of z; with z[0] NaN,
+// nothing compares larger and it returns 0.
+func argmax[T kernel.Float](z []T) int {
+	arg := 0
+	for j := 1; j < len(z); j++ {
+		if z[j] > z[arg] {
+			arg = j
+		}
+	}
+	return arg
 }
 
 // backward computes every parameter gradient into ws.grad from the input x
