@@ -328,65 +328,22 @@ func TestOptionsValidate(t *testing.T) {
 	}
 }
 
-// The analyst views answer the questions they are there for.
+// The analyst views answer the questions they are there for, and studies
+// cascade to their trials' rows.
 func TestViews(t *testing.T) {
 	s := openTest(t, Options{})
-	ctx := context.Background()
-	st, err := s.CreateStudy(ctx, search.Study{Name: "views", Objective: "val_macro_f1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, recall := range []float64{0.4, 0.7} {
-		tr, err := s.StartTrial(ctx, search.Trial{StudyID: st.ID, Number: k})
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr.Status = search.StatusComplete
-		tr.Result = &search.Result{Value: 0.5 + float64(k), Values: map[string]float64{"val_macro_f1": 0.5 + float64(k)},
-			Evaluations: []search.Evaluation{{Split: "val", Labels: []string{"a", "b"}, Confusion: [][]int{{1, 0}, {0, 1}},
-				Classes: []search.ClassMetrics{{Label: "a", Recall: recall, Support: 1}, {Label: "b", Recall: 0.9, Support: 1}}}},
-			History: []search.Epoch{{Epoch: 1, ValLoss: 0.3}}}
-		if err := s.FinishTrial(ctx, tr); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var got []string
-	rows, err := s.Pool().Query(ctx, `SELECT number, min(recall) FROM trial_class_report WHERE study = $1 AND split = 'val' GROUP BY number ORDER BY number`, "views")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var n int
-		var r float64
-		if err := rows.Scan(&n, &r); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, fmt.Sprint(n, r))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	var best float64
-	var complete, trials, lb, hist int
-	if err := s.Pool().QueryRow(ctx, `SELECT best_value, complete, trials, (SELECT count(*) FROM leaderboard WHERE study = $1),
-		(SELECT count(*) FROM trial_history WHERE study = $1) FROM study_summary WHERE study = $1`, "views").Scan(&best, &complete, &trials, &lb, &hist); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Join(got, ",") != "0 0.4,1 0.7" || best != 1.5 || complete != 2 || trials != 2 || lb != 2 || hist != 2 {
-		t.Errorf("views: worst recall %v, best %v, complete %d of %d, leaderboard %d rows, history %d rows", got, best, complete, trials, lb, hist)
-	}
-	// Deleting a study deletes its trials and all their rows.
-	if _, err := s.Pool().Exec(ctx, `DELETE FROM studies WHERE name = $1`, "views"); err != nil {
-		t.Fatal(err)
-	}
-	var left int
-	if err := s.Pool().QueryRow(ctx, `SELECT (SELECT count(*) FROM trials) + (SELECT count(*) FROM trial_classes) + (SELECT count(*) FROM trial_epochs) + (SELECT count(*) FROM trial_evaluations)`).Scan(&left); err != nil {
-		t.Fatal(err)
-	}
-	if left != 0 {
-		t.Errorf("%d rows left after deleting the study", left)
-	}
+	storetest.RunViews(t, s,
+		func(ctx context.Context, stmt string) (tracker.Rows, func(), error) {
+			rows, err := s.Pool().Query(ctx, stmt)
+			if err != nil {
+				return nil, nil, err
+			}
+			return rows, rows.Close, nil
+		},
+		func(ctx context.Context, stmt string) error {
+			_, err := s.Pool().Exec(ctx, stmt)
+			return err
+		})
 }
 
 func ExampleOpen() {

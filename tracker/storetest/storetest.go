@@ -1,6 +1,7 @@
 // Package storetest is the conformance suite every sweep store passes: the
-// search.Store contract (RunSearchStore) and the tracker queries on top of
-// it (Run). tracker/sqlite and tracker/postgres run Run; an in-memory
+// search.Store contract (RunSearchStore), the tracker queries on top of it
+// (Run) and, for SQL stores, the schema's views and cascades (RunViews).
+// tracker/sqlite and tracker/postgres run Run and RunViews; an in-memory
 // search.Store runs RunSearchStore.
 package storetest
 
