@@ -25,6 +25,10 @@ func TestTokenize(t *testing.T) {
 		// NFKC folds the ligature ﬁ, full-width letters and ² (U+00B2 → 2).
 		{"nfkc", "ﬁne ＡＢＣ x²", Options{}, []string{"fine", "abc", "x2"}},
 		{"no normalisation", "ﬁne x²", Options{Normalize: "none"}, []string{"ﬁne", "x²"}},
+		// NFKC leaves ASCII text here; lowercasing and accent stripping
+		// must then act as on ASCII input.
+		{"nfkc to ascii, accents unicode", "ﬁne ＡＢＣ", Options{StripAccents: "unicode"}, []string{"fine", "abc"}},
+		{"nfkc to ascii, accents ascii", "ＡＢＣ ﬁ1", Options{StripAccents: "ascii", Digits: "zero"}, []string{"abc", "fi0"}},
 		{"accents unicode", "Café DÉJÀ straße", Options{StripAccents: "unicode"}, []string{"cafe", "deja", "straße"}},
 		{"accents ascii", "Café straße 東京", Options{StripAccents: "ascii"}, []string{"cafe", "strae"}},
 		{"punctuation split", "don't e-mail", Options{}, []string{"don", "mail"}},

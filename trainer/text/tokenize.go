@@ -187,8 +187,9 @@ func (in *interner) unigrams(doc string, dst []int32) []int32 {
 	o := &in.o
 	lower := o.Case == "lower"
 	simple := o.Punctuation == "split" && o.Digits == "keep"
-	if !(simple && isASCII(doc)) {
-		doc = in.prepare(doc)
+	ascii := isASCII(doc)
+	if !(simple && ascii) {
+		doc = in.prepare(doc, ascii)
 		lower = false // prepare has folded case already
 	}
 	minRunes := o.MinTokenRunes
@@ -238,31 +239,33 @@ func (in *interner) unigrams(doc string, dst []int32) []int32 {
 }
 
 // prepare applies normalisation, case folding, accent stripping and the
-// punctuation and digit rules to doc. The result aliases in.prep or doc and is
-// valid until the next call.
-func (in *interner) prepare(doc string) string {
+// punctuation and digit rules to doc; ascii is isASCII(doc). The result
+// aliases in.prep or doc and is valid until the next call.
+func (in *interner) prepare(doc string, ascii bool) string {
 	o := &in.o
-	if !isASCII(doc) {
+	lower := o.Case == "lower"
+	if !ascii {
+		// Normalisation may leave ASCII text ("ﬁ" becomes "fi"); the steps
+		// below then change nothing that the ASCII path would not: on ASCII
+		// text appendLower is the ASCII lowercasing and stripAccents the
+		// identity.
 		switch o.Normalize {
 		case "nfkc":
 			doc = norm.NFKC.String(doc)
 		case "nfc":
 			doc = norm.NFC.String(doc)
 		}
-	}
-	lower := o.Case == "lower"
-	if lower && !isASCII(doc) {
-		// Python's lowercasing needs context (final sigma), so it runs on
-		// the whole document, and before accent stripping as in
-		// scikit-learn.
-		in.lower = appendLower(in.lower[:0], doc)
-		doc = unsafeString(in.lower)
-		lower = false
+		if lower {
+			// Python's lowercasing needs context (final sigma), so it
+			// runs on the whole document, and before accent stripping as
+			// in scikit-learn.
+			in.lower = appendLower(in.lower[:0], doc)
+			doc = unsafeString(in.lower)
+			lower = false
+		}
 		if o.StripAccents != "none" {
 			doc = stripAccents(doc, o.StripAccents == "ascii")
 		}
-	} else if o.StripAccents != "none" && !isASCII(doc) {
-		doc = stripAccents(doc, o.StripAccents == "ascii")
 	}
 	p := in.prep[:0]
 	for _, r := range doc {
