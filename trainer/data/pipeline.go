@@ -187,6 +187,8 @@ func (p *Pipeline) numeric(t *Table) (Matrix, error) {
 	}
 	x := p.gather(t, nil, cols)
 	if p.Imputer.Strategy == ImputeDrop {
+		// The scan Imputer.Apply would make, with an error that names the
+		// line and column.
 		for i := 0; i < x.Rows; i++ {
 			for j, v := range x.Row(i) {
 				if math.IsNaN(v) {
@@ -195,8 +197,7 @@ func (p *Pipeline) numeric(t *Table) (Matrix, error) {
 				}
 			}
 		}
-	}
-	if err := p.Imputer.Apply(x); err != nil {
+	} else if err := p.Imputer.Apply(x); err != nil {
 		return Matrix{}, err
 	}
 	if err := p.Scaler.Apply(x); err != nil {

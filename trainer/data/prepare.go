@@ -247,9 +247,13 @@ func fitRows(ctx context.Context, t *Table, cfg Config, classes []string, train,
 			return nil, fmt.Errorf("fit %s: %w", t.Name, err)
 		}
 		f.Notes = append(f.Notes, notes...)
-		for k := range sets {
-			if err := im.Apply(sets[k].X); err != nil {
-				return nil, fmt.Errorf("fit %s: %w", t.Name, err)
+		// Under impute "drop" usableRows has left out every row with a
+		// missing value, so there is nothing to fill or find.
+		if im.Strategy != ImputeDrop {
+			for k := range sets {
+				if err := im.Apply(sets[k].X); err != nil {
+					return nil, fmt.Errorf("fit %s: %w", t.Name, err)
+				}
 			}
 		}
 		sc, err := FitScaler(cfg.Scale, sets[0].X)
