@@ -65,10 +65,22 @@ func tour(t *testing.T, db, study string) {
 	if r.code != 0 {
 		t.Fatalf("run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{"study      " + study + " (new)", "trials     6, random sampler, 2 in parallel", "6 trials (6 complete)", "top 5 by val_macro_f1"} {
+	for _, want := range []string{"study      " + study + " (new)", "data       ../../experiments/data/spam.csv.gz (3645 rows, text column \"text\", 3 classes;",
+		"trials     6, random sampler, 2 in parallel", "top 5 by val_macro_f1"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("run output lacks %q:\n%s", want, r.stdout)
 		}
+	}
+	// The median pruner waits for 5 complete trials, so it may stop at
+	// most the last one to finish; every trial ends complete or pruned.
+	counts := regexp.MustCompile(`\n6 trials \((\d+) complete(?:, (\d+) pruned)?\) in `).FindStringSubmatch(r.stdout)
+	if counts == nil {
+		t.Fatalf("run output lacks the summary of 6 trials:\n%s", r.stdout)
+	}
+	complete, _ := strconv.Atoi(counts[1])
+	pruned, _ := strconv.Atoi("0" + counts[2])
+	if complete+pruned != 6 || complete < 5 {
+		t.Errorf("run: %d complete, %d pruned, want 6 in all and at most 1 pruned", complete, pruned)
 	}
 	m := regexp.MustCompile(`sweep reproduce (\d+)`).FindStringSubmatch(r.stdout)
 	if m == nil {
@@ -77,14 +89,16 @@ func tour(t *testing.T, db, study string) {
 	best := m[1]
 
 	// The leaderboard's first entry is the trial run said was best.
+	// It ranks the complete trials by the objective, highest first.
 	r = sweep(t, env, "leaderboard", "--study", study, "--format", "json", "-n", "3")
 	if r.code != 0 {
 		t.Fatalf("leaderboard: exit %d: %s", r.code, r.stderr)
 	}
 	var entries []struct {
-		TrialID int64  `json:"trial_id"`
-		Study   string `json:"study"`
-		Status  string `json:"status"`
+		TrialID int64   `json:"trial_id"`
+		Study   string  `json:"study"`
+		Status  string  `json:"status"`
+		Value   float64 `json:"value"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &entries); err != nil {
 		t.Fatalf("leaderboard json: %v\n%s", err, r.stdout)
@@ -92,9 +106,14 @@ func tour(t *testing.T, db, study string) {
 	if len(entries) != 3 || fmt.Sprint(entries[0].TrialID) != best || entries[0].Study != study || entries[0].Status != "complete" {
 		t.Errorf("leaderboard = %+v, want 3 entries led by trial %s", entries, best)
 	}
-	r = sweep(t, env, "leaderboard", "--study", study, "--by", "test_accuracy", "--where", "optimizer=adam")
-	if r.code != 0 || strings.Contains(r.stdout, "optimizer=rmsprop") {
-		t.Errorf("leaderboard --where optimizer=adam: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	for i := 1; i < len(entries); i++ {
+		if entries[i].Value > entries[i-1].Value {
+			t.Errorf("leaderboard entry %d (%v) ranks below a worse one (%v)", i, entries[i].Value, entries[i-1].Value)
+		}
+	}
+	r = sweep(t, env, "leaderboard", "--study", study, "--by", "test_accuracy", "--where", "sampling=oversample")
+	if r.code != 0 || !strings.Contains(r.stdout, "sampling=oversample") || strings.Contains(r.stdout, "sampling=none") || strings.Contains(r.stdout, "sampling=undersample") || strings.Contains(r.stdout, "sampling=class_weight") {
+		t.Errorf("leaderboard --where sampling=oversample: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	// The ranked metric heads its column and is not repeated among the key
 	// metrics.
@@ -106,7 +125,7 @@ func tour(t *testing.T, db, study string) {
 	if r.code != 0 {
 		t.Fatalf("show: exit %d: %s", r.code, r.stderr)
 	}
-	for _, want := range []string{"trial " + best + ": study " + study, "model      layers=[", "training   ", "data       data/wine.csv (label label)", "seed ", "dataset ", "code ", "history", "classification report (val)", "confusion matrix (test", "class_0"} {
+	for _, want := range []string{"trial " + best + ": study " + study, "model      layers=[", "training   ", "data       data/spam.csv.gz (label label)", "seed ", "dataset ", "code ", "history", "classification report (val)", "confusion matrix (test", "hard_ham"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("show output lacks %q:\n%s", want, r.stdout)
 		}
@@ -117,27 +136,18 @@ func tour(t *testing.T, db, study string) {
 		t.Fatalf("reproduce: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
-	// Predict rows without the label column.
-	newRows := filepath.Join(t.TempDir(), "new.csv")
-	src, err := os.ReadFile("../../experiments/data/wine.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(string(src), "\n")
-	var sb strings.Builder
-	for _, l := range append(lines[:1], lines[1:5]...) {
-		i := strings.LastIndexByte(l, ',')
-		sb.WriteString(l[:i] + "\n")
-	}
-	if err := os.WriteFile(newRows, []byte(sb.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	// Predict new messages: a file without the label column.
+	newRows := writeFile(t, t.TempDir(), "new.csv", "text\n"+
+		"\"Congratulations! You have been selected to receive a FREE cruise. Click here to claim your prize now\"\n"+
+		"\"Re: build failure on the test machine: the patch below fixes the linker flags, can you try it?\"\n"+
+		"\"Your monthly statement is ready. Log in to your account to view it\"\n"+
+		"\"Lowest mortgage rates, guaranteed approval, no credit check! Reply now\"\n")
 	r = sweep(t, env, "predict", best, "--data", newRows)
 	if r.code != 0 {
 		t.Fatalf("predict: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	out := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	if len(out) != 5 || out[0] != "line,predicted,p_class_0,p_class_1,p_class_2" {
+	if len(out) != 5 || out[0] != "line,predicted,p_easy_ham,p_hard_ham,p_spam" {
 		t.Fatalf("predict output:\n%s", r.stdout)
 	}
 	for _, row := range out[1:] {
