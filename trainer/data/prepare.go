@@ -77,7 +77,11 @@ func Fit(ctx context.Context, t *Table, cfg Config, splitSeed uint64) (*Fitted, 
 	if err != nil {
 		return nil, fmt.Errorf("fit %s: %w", t.Name, err)
 	}
-	f, err := fitRows(ctx, t, cfg, classes, pick(rows, tr), pick(rows, va), pick(rows, te))
+	var setRows, setY [3][]int
+	for k, idx := range [3][]int{tr, va, te} {
+		setRows[k], setY[k] = pick(rows, idx), pick(y, idx)
+	}
+	f, err := fitRows(ctx, t, cfg, classes, setRows, setY)
 	if err != nil {
 		return nil, err
 	}
@@ -95,36 +99,34 @@ func FitRows(ctx context.Context, t *Table, cfg Config, train, val, test []int) 
 	if err := cfg.validatePreprocessing(); err != nil {
 		return nil, fmt.Errorf("fit: %w", err)
 	}
-	rows, classes, _, notes, err := usableRows(t, cfg)
+	rows, classes, y, notes, err := usableRows(t, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("fit %s: %w", t.Name, err)
 	}
-	usable := make([]bool, t.Len())
-	for _, r := range rows {
-		usable[r] = true
+	class := make([]int, t.Len()) // class index of each table row, -1 when not usable
+	for i := range class {
+		class[i] = -1
 	}
-	keep := func(name string, idx []int) ([]int, error) {
-		out := make([]int, 0, len(idx))
+	for k, r := range rows {
+		class[r] = y[k]
+	}
+	var setRows, setY [3][]int
+	for k, idx := range [3][]int{train, val, test} {
+		setRows[k], setY[k] = make([]int, 0, len(idx)), make([]int, 0, len(idx))
 		for _, i := range idx {
 			if i < 0 || i >= t.Len() {
-				return nil, fmt.Errorf("fit %s: %s row %d outside [0, %d)", t.Name, name, i, t.Len())
+				return nil, fmt.Errorf("fit %s: %s row %d outside [0, %d)", t.Name, [...]string{"train", "validation", "test"}[k], i, t.Len())
 			}
-			if usable[i] {
-				out = append(out, i)
+			if c := class[i]; c >= 0 {
+				setRows[k] = append(setRows[k], i)
+				setY[k] = append(setY[k], c)
 			}
 		}
-		return out, nil
 	}
-	var sets [3][]int
-	for k, idx := range [3][]int{train, val, test} {
-		if sets[k], err = keep([...]string{"train", "validation", "test"}[k], idx); err != nil {
-			return nil, err
-		}
-	}
-	if len(sets[0]) == 0 {
+	if len(setRows[0]) == 0 {
 		return nil, fmt.Errorf("fit %s: no training rows", t.Name)
 	}
-	f, err := fitRows(ctx, t, cfg, classes, sets[0], sets[1], sets[2])
+	f, err := fitRows(ctx, t, cfg, classes, setRows, setY)
 	if err != nil {
 		return nil, err
 	}
@@ -196,9 +198,11 @@ func pick(rows, idx []int) []int {
 	return out
 }
 
-// fitRows fits the pipeline on the table rows train and transforms the
-// three sets.
-func fitRows(ctx context.Context, t *Table, cfg Config, classes []string, train, val, test []int) (*Fitted, error) {
+// fitRows fits the pipeline on the table rows rows[0] and transforms the
+// three sets rows[0] (train), rows[1] (validation) and rows[2] (test), whose
+// class indices in classes are y[0], y[1] and y[2], as usableRows encoded
+// them.
+func fitRows(ctx context.Context, t *Table, cfg Config, classes []string, rows, y [3][]int) (*Fitted, error) {
 	fitCfg := cfg
 	fitCfg.Sampling = Sampling{}
 	p := &Pipeline{
@@ -209,8 +213,7 @@ func fitRows(ctx context.Context, t *Table, cfg Config, classes []string, train,
 		Load:            t.Options,
 		DataFingerprint: t.Fingerprint,
 	}
-	f := &Fitted{Classes: classes, Pipeline: p, TrainRows: train, ValRows: val, TestRows: test}
-	rows := [3][]int{train, val, test}
+	f := &Fitted{Classes: classes, Pipeline: p, TrainRows: rows[0], ValRows: rows[1], TestRows: rows[2]}
 	var sets [3]Set
 	if t.IsText() {
 		p.TextColumn = t.Options.Text
@@ -222,7 +225,7 @@ func fitRows(ctx context.Context, t *Table, cfg Config, classes []string, train,
 			}
 			return d
 		}
-		v, x, err := fitTransformText(ctx, docs(train), cfg.Text)
+		v, x, err := fitTransformText(ctx, docs(rows[0]), cfg.Text)
 		if err != nil {
 			return nil, fmt.Errorf("fit %s: %w", t.Name, err)
 		}
@@ -268,11 +271,7 @@ func fitRows(ctx context.Context, t *Table, cfg Config, classes []string, train,
 		p.Imputer, p.Scaler = &im, &sc
 	}
 	for k := range sets {
-		y, err := p.encode(t, rows[k])
-		if err != nil {
-			return nil, fmt.Errorf("fit %s: %w", t.Name, err)
-		}
-		sets[k].Y = y
+		sets[k].Y = y[k]
 	}
 	f.Train, f.Val, f.Test = sets[0], sets[1], sets[2]
 	return f, nil

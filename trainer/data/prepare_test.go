@@ -337,6 +337,38 @@ func TestFitRowsKFold(t *testing.T) {
 	if f.Train.Len() != 120 || f.Test.Len() != 30 || f.Val.Len() != 0 {
 		t.Errorf("sizes %d/%d/%d", f.Train.Len(), f.Val.Len(), f.Test.Len())
 	}
+	for _, set := range []struct {
+		rows, y []int
+	}{{f.TrainRows, f.Train.Y}, {f.TestRows, f.Test.Y}} {
+		for k, i := range set.rows {
+			if set.y[k] != y[i] {
+				t.Fatalf("table row %d: class %d, want %d", i, set.y[k], y[i])
+			}
+		}
+	}
+	// Under impute "drop" rows with a missing value leave every set and the
+	// others keep their labels: rows 0, 3 and 5 are missing b.
+	missing, err := Read(context.Background(), strings.NewReader("a,b,label\n1,NA,x\n2,2,y\n3,3,x\n4,NA,y\n5,5,x\n6,NA,y\n7,7,y\n8,8,x\n"), "m.csv", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err = FitRows(context.Background(), missing, Config{Impute: ImputeDrop}, []int{0, 1, 2, 3, 4}, []int{5, 6}, []int{7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name        string
+		rows, y     []int
+		wantR, want []int
+	}{
+		{"train", f.TrainRows, f.Train.Y, []int{1, 2, 4}, []int{1, 0, 0}},
+		{"validation", f.ValRows, f.Val.Y, []int{6}, []int{1}},
+		{"test", f.TestRows, f.Test.Y, []int{7}, []int{0}},
+	} {
+		if !slices.Equal(c.rows, c.wantR) || !slices.Equal(c.y, c.want) {
+			t.Errorf("%s rows %v classes %v, want %v %v", c.name, c.rows, c.y, c.wantR, c.want)
+		}
+	}
 	if _, err := FitRows(context.Background(), tab, Config{}, []int{500}, nil, nil); err == nil || !strings.Contains(err.Error(), "train row 500") {
 		t.Errorf("bad row: %v", err)
 	}
