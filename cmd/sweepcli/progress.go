@@ -30,9 +30,9 @@ type progress struct {
 	// is retried is counted once.
 	done     int
 	finished map[int]bool
-	best     float64
-	bestID   int64
-	bestLoss float64
+	// best ranks the best complete trial so far; its value is NaN until
+	// one completes.
+	best     rankKey
 	running  map[int64]*runningTrial
 	drawn    int // lines of the live block on screen
 	lastDraw time.Time
@@ -50,7 +50,7 @@ const redrawEvery = 100 * time.Millisecond
 
 func newProgress(w io.Writer, env Env, total int, dir search.Direction, objective string) *progress {
 	return &progress{w: w, env: env, total: total, dir: dir, objective: objective,
-		start: env.Now(), best: math.NaN(), running: map[int64]*runningTrial{}, finished: map[int]bool{}}
+		start: env.Now(), best: rankKey{value: math.NaN(), valLoss: math.NaN()}, running: map[int64]*runningTrial{}, finished: map[int]bool{}}
 }
 
 func (p *progress) event(ev search.Event) {
@@ -74,8 +74,8 @@ func (p *progress) event(ev search.Event) {
 			p.finished[t.Number] = true
 			p.done++
 		}
-		if t.Status == search.StatusComplete && t.Result != nil && p.better(t.Result) {
-			p.best, p.bestID, p.bestLoss = t.Result.Value, t.ID, valueOr(t.Result.Values, "val_loss")
+		if k := rankKeyOf(t); t.Status == search.StatusComplete && !math.IsNaN(k.value) && compareRank(p.dir, k, p.best) < 0 {
+			p.best = k
 		}
 		p.clear()
 		fmt.Fprintln(p.w, p.finishedLine(ev))
@@ -89,18 +89,6 @@ func (p *progress) event(ev search.Event) {
 			p.redraw(false)
 		}
 	}
-}
-
-// better reports whether r beats the best so far; ties go to the lower
-// validation loss, as on the leaderboard.
-func (p *progress) better(r *search.Result) bool {
-	if p.dir.Better(r.Value, p.best) {
-		return true
-	}
-	if p.dir.Better(p.best, r.Value) || math.IsNaN(r.Value) {
-		return false
-	}
-	return search.Minimize.Better(valueOr(r.Values, "val_loss"), p.bestLoss)
 }
 
 // stamp is the timestamp prefix of plain lines.
@@ -131,8 +119,8 @@ func (p *progress) finishedLine(ev search.Event) string {
 		fmt.Fprintf(&sb, ": %s", msg)
 	}
 	fmt.Fprintf(&sb, " [%d/%d", p.done, p.total)
-	if !math.IsNaN(p.best) {
-		fmt.Fprintf(&sb, ", best %s (ID %d)", fmtMetric(p.best), p.bestID)
+	if !math.IsNaN(p.best.value) {
+		fmt.Fprintf(&sb, ", best %s (ID %d)", fmtMetric(p.best.value), p.best.id)
 	}
 	sb.WriteString("] ")
 	sb.WriteString(fmtParams(t.Params))
@@ -169,8 +157,8 @@ func (p *progress) redraw(throttled bool) {
 		bar += fmt.Sprintf("  ETA %s", eta.Round(time.Second))
 	}
 	bar += fmt.Sprintf("  elapsed %s", elapsed.Round(time.Second))
-	if !math.IsNaN(p.best) {
-		bar += fmt.Sprintf("  best %s (ID %d)", fmtMetric(p.best), p.bestID)
+	if !math.IsNaN(p.best.value) {
+		bar += fmt.Sprintf("  best %s (ID %d)", fmtMetric(p.best.value), p.best.id)
 	}
 	lines = append(lines, bar)
 	ids := make([]int64, 0, len(p.running))

@@ -1,7 +1,6 @@
 package sweepcli
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -281,23 +280,7 @@ func printSummary(w io.Writer, sum search.Summary, spec *experiments.Spec, dbArg
 		}
 	}
 	d := spec.Direction()
-	// Ties rank by validation loss, then ID, as the leaderboard does.
-	slices.SortStableFunc(done, func(a, b search.Trial) int {
-		switch {
-		case d.Better(a.Result.Value, b.Result.Value):
-			return -1
-		case d.Better(b.Result.Value, a.Result.Value):
-			return 1
-		}
-		la, lb := valueOr(a.Result.Values, "val_loss"), valueOr(b.Result.Values, "val_loss")
-		switch {
-		case search.Minimize.Better(la, lb):
-			return -1
-		case search.Minimize.Better(lb, la):
-			return 1
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	slices.SortFunc(done, func(a, b search.Trial) int { return compareRank(d, rankKeyOf(a), rankKeyOf(b)) })
 	if len(done) == 0 {
 		fmt.Fprintln(w, "no trial completed")
 		return
