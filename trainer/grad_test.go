@@ -225,3 +225,65 @@ func checkSoftmaxLoss[T kernel.Float](t *testing.T, logits []float64, y []int, c
 		}
 	}
 }
+
+// TestPenalty checks net.penalty against hand sums and against the penalty
+// regularize returns with the gradient, bit for bit (four weights are fewer
+// than the vector kernel takes, so both sum in index order): kernel weights
+// (1, −2, −0, 0.5) give Σ|w| = 3.5 and Σw² = 5.25, so l1 = 0.1, l2 = 0.01
+// give 0.35 + 0.0525 = 0.4025 and the gradient l1·sign(w) + 2·l2·w =
+// (0.12, −0.14, 0, 0.11). The biases (±100) carry no penalty. With l2 = 0,
+// weights of 1e200 (whose squares overflow) still give l1·Σ|w|.
+func TestPenalty(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		w      []float64
+		l1, l2 float64
+		want   float64
+		grad   []float64
+	}{
+		{"l1 l2", []float64{1, -2, math.Copysign(0, -1), 0.5}, 0.1, 0.01, 0.4025, []float64{0.12, -0.14, 0, 0.11}},
+		{"l1", []float64{1, -2, math.Copysign(0, -1), 0.5}, 0.1, 0, 0.35, []float64{0.1, -0.1, 0, 0.1}},
+		{"l2", []float64{1, -2, math.Copysign(0, -1), 0.5}, 0, 0.01, 0.0525, []float64{0.02, -0.04, 0, 0.01}},
+		{"none", []float64{1, -2, 0, 0.5}, 0, 0, 0, []float64{0, 0, 0, 0}},
+		{"l1 with huge weights", []float64{1e200, -1e200, 0, 0}, 0.5, 0, 1e200, []float64{0.5, -0.5, 0, 0}},
+	}
+	for _, c := range cases {
+		t.Run(c.name+" float64", func(t *testing.T) {
+			t.Parallel()
+			checkPenalty[float64](t, c.w, c.l1, c.l2, c.want, c.grad, 1e-15)
+		})
+		if math.Abs(c.w[0]) > math.MaxFloat32 {
+			continue
+		}
+		t.Run(c.name+" float32", func(t *testing.T) {
+			t.Parallel()
+			checkPenalty[float32](t, c.w, c.l1, c.l2, c.want, c.grad, 1e-7)
+		})
+	}
+}
+
+func checkPenalty[T kernel.Float](t *testing.T, w []float64, l1, l2, want float64, wantGrad []float64, tol float64) {
+	t.Helper()
+	n := newNet[T]([]int{2, 2}, actReLU)
+	for i, v := range w {
+		n.params[i] = T(v)
+	}
+	n.params[4], n.params[5] = 100, -100
+	got := n.penalty(l1, l2)
+	if math.Abs(got-want) > tol*math.Max(want, 1) {
+		t.Errorf("penalty %v, want %v", got, want)
+	}
+	g := make([]T, len(n.params))
+	if p := regularize(n.params[:n.nKernel], g, l1, l2); math.Float64bits(p) != math.Float64bits(got) {
+		t.Errorf("regularize returns %v with the gradient, penalty %v without", p, got)
+	}
+	for i, want := range wantGrad {
+		if d := math.Abs(float64(g[i]) - want); d > tol*math.Max(math.Abs(want), 1) {
+			t.Errorf("gradient[%d] = %v, want %v", i, g[i], want)
+		}
+	}
+	if g[4] != 0 || g[5] != 0 {
+		t.Errorf("bias gradients %v, %v, want 0", g[4], g[5])
+	}
+}

@@ -513,8 +513,8 @@ func colSums[T kernel.Float](dst, g []T) {
 	}
 }
 
-// regularize adds the L1/L2 gradient l1·sign(w) + 2·l2·w to every kernel
-// weight's gradient and returns the penalty l1·Σ|w| + l2·Σw².
+// regularize adds the L1/L2 gradient l1·sign(w) + 2·l2·w of every kernel
+// weight to g and returns the penalty, as penaltyOf defines it.
 func regularize[T kernel.Float](w, g []T, l1, l2 float64) float64 {
 	g = g[:len(w)]
 	var abs, sq float64
@@ -530,56 +530,59 @@ func regularize[T kernel.Float](w, g []T, l1, l2 float64) float64 {
 // sums Σ|w| (abs) and Σw² (sq) of weights already done.
 func regularizeLoop[T kernel.Float](w, g []T, l1, l2, abs, sq float64) float64 {
 	g = g[:len(w)]
-	var pen float64
-	if l1 != 0 {
-		c := T(l1)
-		s := abs
+	c1, c2 := T(l1), T(2*l2)
+	switch { // one pass when both apply; the cases differ only in which terms they add
+	case l1 != 0 && l2 != 0:
 		for i, v := range w {
 			switch {
 			case v > 0:
-				g[i] += c
-				s += float64(v)
+				g[i] += c1
 			case v < 0:
-				g[i] -= c
-				s -= float64(v)
+				g[i] -= c1
+			}
+			g[i] += T(c2 * v) // T(...): no FMA, as the vector kernel
+		}
+	case l1 != 0:
+		for i, v := range w {
+			switch {
+			case v > 0:
+				g[i] += c1
+			case v < 0:
+				g[i] -= c1
 			}
 		}
-		pen += l1 * s
+	case l2 != 0:
+		for i, v := range w {
+			g[i] += T(c2 * v)
+		}
+	}
+	return penaltyOf(w, l1, l2, abs, sq)
+}
+
+// penaltyOf returns the L1/L2 penalty l1·Σ|w| + l2·Σw², each sum taken in
+// float64 in index order after abs and sq (the sums of weights before w). It
+// is the one definition of the penalty: the training loss gets it through
+// regularize, the validation loss and Evaluate through net.penalty. A zero
+// coefficient drops its term, so l2 = 0 gives no 0·∞ when Σw² overflows.
+func penaltyOf[T kernel.Float](w []T, l1, l2, abs, sq float64) float64 {
+	if l1 == 0 && l2 == 0 {
+		return 0
+	}
+	for _, v := range w {
+		abs += math.Abs(float64(v))
+		sq += float64(v) * float64(v)
+	}
+	var pen float64
+	if l1 != 0 {
+		pen += l1 * abs
 	}
 	if l2 != 0 {
-		c := T(2 * l2)
-		s := sq
-		for i, v := range w {
-			g[i] += T(c * v) // T(...): no FMA, as the vector kernel
-			s += float64(v) * float64(v)
-		}
-		pen += l2 * s
+		pen += l2 * sq
 	}
 	return pen
 }
 
-// penalty returns l1·Σ|w| + l2·Σw² over the kernel weights, summed in
-// float64 as regularize does.
+// penalty returns the L1/L2 penalty of the kernel weights (penaltyOf).
 func (n *net[T]) penalty(l1, l2 float64) float64 {
-	w := n.params[:n.nKernel]
-	var pen float64
-	if l1 != 0 {
-		var s float64
-		for _, v := range w {
-			if v < 0 {
-				s -= float64(v)
-			} else {
-				s += float64(v)
-			}
-		}
-		pen += l1 * s
-	}
-	if l2 != 0 {
-		var s float64
-		for _, v := range w {
-			s += float64(v) * float64(v)
-		}
-		pen += l2 * s
-	}
-	return pen
+	return penaltyOf(n.params[:n.nKernel], l1, l2, 0, 0)
 }

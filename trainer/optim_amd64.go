@@ -79,7 +79,7 @@ func sgdVec32(p, g, v []float32, lr, mu float32, nesterov bool) (int, float32) {
 // regAVX2 adds the L1 (mode bit 1) and L2 (mode bit 2) gradients to grad
 // for n float32 kernel weights (n a multiple of 8), with the same roundings
 // as regularize, and returns Σ|w| and Σw² in float64 (summed four lanes
-// at a time, so their last bits differ from the loop's).
+// at a time, so their last bits differ from penaltyOf's).
 //
 //go:noescape
 func regAVX2(w, grad *float32, n int, l1, l2x2 float32, mode int) (abs, sq float64)
