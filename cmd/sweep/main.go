@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
 	"syscall"
 
 	"golang.org/x/term"
@@ -14,8 +13,6 @@ import (
 )
 
 func main() {
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	width := 80
 	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
 		width = w
@@ -25,7 +22,7 @@ func main() {
 		Stderr:   os.Stderr,
 		DB:       os.Getenv("SWEEP_DB"),
 		Terminal: term.IsTerminal(int(os.Stdout.Fd())),
-		Signals:  sig,
+		Signals:  []os.Signal{os.Interrupt, syscall.SIGTERM},
 		Width:    width,
 	}))
 }

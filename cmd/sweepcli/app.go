@@ -36,10 +36,10 @@ type Env struct {
 	// Terminal reports whether Stdout is a terminal: progress is then a
 	// redrawn bar instead of timestamped lines.
 	Terminal bool
-	// Signals delivers interrupt requests (SIGINT, SIGTERM): the first
-	// stops scheduling new trials, the second cancels running ones. Nil:
-	// none.
-	Signals <-chan os.Signal
+	// Signals are the signals that interrupt a sweep (SIGINT, SIGTERM),
+	// relayed by search.NotifyStop while sweep run runs: the first stops
+	// scheduling new trials, the second cancels running ones. Nil: none.
+	Signals []os.Signal
 	// Now is the clock for timestamps and ETA [time.Now].
 	Now func() time.Time
 	// Width is the terminal width for the progress bar [80].

@@ -7,10 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -266,12 +268,55 @@ func TestUserErrors(t *testing.T) {
 	}
 }
 
-func TestInterruptStopsScheduling(t *testing.T) {
-	sig := make(chan os.Signal, 1)
-	sig <- syscall.SIGINT
-	r := sweep(t, Env{DB: filepath.Join(t.TempDir(), "s.db"), Signals: sig}, "run", quickstart, "--parallel", "1")
-	if r.code != ExitFailure || !strings.Contains(r.stderr, "stopping: no new trials") || !strings.Contains(r.stderr, "run the same command to resume") {
-		t.Errorf("exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+// TestInterrupt sends the process real signals while sweep run relays
+// them: one stops scheduling, two cancel the running trial.
+func TestInterrupt(t *testing.T) {
+	tests := []struct {
+		signals int
+		want    []string
+	}{
+		{1, []string{"sweep: stopping: no new trials", "stopped by signal after", "run the same command to resume"}},
+		{2, []string{"sweep: stopping: no new trials", "sweep: cancelling running trials", "cancelled after", "run the same command to resume"}},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprint(tc.signals), func(t *testing.T) {
+			// The test watches SIGUSR1 too: the signal never reaches its
+			// default action (exit), and seen tells when it was relayed.
+			seen := make(chan os.Signal, 2)
+			signal.Notify(seen, syscall.SIGUSR1)
+			defer signal.Stop(seen)
+			var once sync.Once
+			// The first clock read is the progress's start: run relays
+			// signals by then, and no trial has started.
+			now := func() time.Time {
+				once.Do(func() {
+					for range tc.signals {
+						if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+							t.Error(err)
+						}
+						<-seen
+					}
+				})
+				return time.Now()
+			}
+			env := Env{DB: filepath.Join(t.TempDir(), "s.db"), Signals: []os.Signal{syscall.SIGUSR1}, Now: now}
+			r := sweep(t, env, "run", quickstart, "--parallel", "1")
+			if r.code != ExitFailure {
+				t.Errorf("exit %d, want %d", r.code, ExitFailure)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr lacks %q", w)
+				}
+			}
+			// No summary when no trial was recorded.
+			if m := regexp.MustCompile(`(\d+) trials \(`).FindStringSubmatch(r.stdout); m != nil && m[1] == "20" {
+				t.Errorf("all 20 trials ran, want the sweep stopped early")
+			}
+			if t.Failed() {
+				t.Logf("stdout: %s\nstderr: %s", r.stdout, r.stderr)
+			}
+		})
 	}
 }
 

@@ -84,35 +84,35 @@ func (c *commands) run(ctx *cli.Context) error {
 		return err
 	}
 
-	// The signal handling: the first signal closes stop (no new trials,
-	// running ones get the grace period); the second cancels runCtx.
-	runCtx, cancel := context.WithCancel(ctx.Context)
-	defer cancel()
-	stop := make(chan struct{})
-	out := c.env.Stdout
-	if c.env.Signals != nil {
-		done := make(chan struct{})
-		defer close(done)
+	// The first signal closes stop (no new trials, running ones get the
+	// grace period); the second cancels runCtx.
+	runCtx, stop := ctx.Context, (<-chan struct{})(nil)
+	if len(c.env.Signals) > 0 {
+		var release func()
+		runCtx, stop, release = search.NotifyStop(ctx.Context, c.env.Signals...)
+		// release cancels runCtx (cause context.Canceled), which ends the
+		// messages' goroutine; it has written its last line when run
+		// returns.
+		exited := make(chan struct{})
+		defer func() {
+			release()
+			<-exited
+		}()
 		go func() {
-			n := 0
-			for {
-				select {
-				case <-done:
-					return
-				case <-c.env.Signals:
-					n++
-					if n == 1 {
-						fmt.Fprintln(c.env.Stderr, "sweep: stopping: no new trials; running trials may finish (interrupt again to cancel them)")
-						close(stop)
-					} else {
-						fmt.Fprintln(c.env.Stderr, "sweep: cancelling running trials")
-						cancel()
-						return
-					}
-				}
+			defer close(exited)
+			select {
+			case <-stop:
+				fmt.Fprintln(c.env.Stderr, "sweep: stopping: no new trials; running trials may finish (interrupt again to cancel them)")
+			case <-runCtx.Done():
+				return
+			}
+			<-runCtx.Done()
+			if !errors.Is(context.Cause(runCtx), context.Canceled) {
+				fmt.Fprintln(c.env.Stderr, "sweep: cancelling running trials")
 			}
 		}()
 	}
+	out := c.env.Stdout
 
 	table, err := experiments.LoadData(runCtx, spec)
 	if err != nil {
