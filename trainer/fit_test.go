@@ -3,6 +3,7 @@ package trainer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"runtime"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/sweep-ml/sweep/trainer/data"
+	"github.com/sweep-ml/sweep/trainer/internal/kernel"
 )
 
 // TestStopper feeds hand-made histories to the early-stopping rule.
@@ -428,25 +430,66 @@ func TestDeterminism(t *testing.T) {
 }
 
 // TestEpochAllocations checks that a training epoch (after the first) and a
-// validation pass allocate nothing.
+// validation pass allocate nothing, on every path a trial can take: both
+// precisions, dense and CSR input, every activation with and without
+// dropout, and every optimizer (SGD plain, with momentum and Nesterov,
+// RMSprop, Adam), with L1, L2 and class weights. It measures the process's
+// allocations, so it and its subtests do not run in parallel.
 func TestEpochAllocations(t *testing.T) {
-	for _, c := range []struct {
+	sets := []struct {
 		name string
 		set  data.Set
-	}{{"dense", blobs(200, 10, 3, 1, 1)}, {"sparse", sparseBlobs(200, 100, 3, 0.05, 2)}} {
-		cfg := Config{Layers: []int{16, 8}, Dropout: 0.2, L1: 1e-4, L2: 1e-4}.WithDefaults()
-		tr := newTrainer[float32](cfg, c.set, c.set, 3, []float64{1, 2, 1}, 1)
-		ctx := context.Background()
-		epoch := 1
-		allocs := testing.AllocsPerRun(3, func() {
-			if _, _, err := tr.epoch(ctx, epoch); err != nil {
-				t.Fatal(err)
+	}{{"dense", blobs(200, 10, 3, 1, 1)}, {"sparse", sparseBlobs(200, 100, 3, 0.05, 2)}}
+	optimizers := []struct {
+		name string
+		opt  OptimizerConfig
+	}{
+		{"sgd", OptimizerConfig{Name: OptimizerSGD}},
+		{"momentum", OptimizerConfig{Name: OptimizerSGD, Momentum: 0.9}},
+		{"nesterov", OptimizerConfig{Name: OptimizerSGD, Momentum: 0.9, Nesterov: true}},
+		{"rmsprop", OptimizerConfig{Name: OptimizerRMSprop}},
+		{"adam", OptimizerConfig{Name: OptimizerAdam}},
+	}
+	for _, precision := range []string{PrecisionFloat32, PrecisionFloat64} {
+		for _, s := range sets {
+			for _, act := range []string{ActivationReLU, ActivationTanh, ActivationSigmoid, ActivationELU} {
+				for _, dropout := range []float64{0, 0.2} {
+					for _, o := range optimizers {
+						name := fmt.Sprintf("%s/%s/%s/dropout%v/%s", precision, s.name, act, dropout, o.name)
+						// 17 and 9 units: not a multiple of the vector
+						// kernels' widths, so their Go tails run too.
+						cfg := Config{Layers: []int{17, 9}, Activation: act, Dropout: dropout, L1: 1e-4, L2: 1e-4,
+							Optimizer: o.opt, Precision: precision, ClassWeights: []float64{1, 2, 1}}.WithDefaults()
+						t.Run(name, func(t *testing.T) {
+							var allocs float64
+							if precision == PrecisionFloat64 {
+								allocs = epochAllocs[float64](t, cfg, s.set)
+							} else {
+								allocs = epochAllocs[float32](t, cfg, s.set)
+							}
+							if allocs != 0 {
+								t.Errorf("%v allocations per epoch, want 0", allocs)
+							}
+						})
+					}
+				}
 			}
-			tr.validate()
-			epoch++
-		})
-		if allocs != 0 {
-			t.Errorf("%s: %v allocations per epoch, want 0", c.name, allocs)
 		}
 	}
+}
+
+// epochAllocs returns the mean allocations of a training epoch plus a
+// validation pass, over three epochs after a first one.
+func epochAllocs[T kernel.Float](t *testing.T, cfg Config, set data.Set) float64 {
+	t.Helper()
+	tr := newTrainer[T](cfg, set, set, 3, cfg.ClassWeights, 1)
+	ctx := context.Background()
+	epoch := 1
+	return testing.AllocsPerRun(3, func() {
+		if _, _, err := tr.epoch(ctx, epoch); err != nil {
+			t.Fatal(err)
+		}
+		tr.validate()
+		epoch++
+	})
 }
