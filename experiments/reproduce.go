@@ -178,20 +178,23 @@ func codeWarning(rec, now search.CodeVersion) string {
 	if rec == now {
 		return ""
 	}
-	return fmt.Sprintf("trial was recorded by %s, this is %s", describeCode(rec), describeCode(now))
+	return fmt.Sprintf("trial was recorded by %s; this is %s", DescribeCode(rec), DescribeCode(now))
 }
 
-func describeCode(c search.CodeVersion) string {
-	parts := []string{c.Module}
-	if c.Revision != "" {
-		r := c.Revision
-		if c.Dirty {
-			r += "+dirty"
-		}
-		parts = append(parts, r)
+// DescribeCode formats a build for people: module, revision (with "+dirty"
+// when the work tree was modified, "(no VCS revision)" when the build has
+// none), then Go version and platform, as
+// "github.com/sweep-ml/sweep@v0.1.0 4f2a9c1+dirty, go1.26.0 linux/amd64/v3".
+// Empty fields are left out.
+func DescribeCode(c search.CodeVersion) string {
+	rev := c.Revision
+	switch {
+	case rev == "":
+		rev = "(no VCS revision)"
+	case c.Dirty:
+		rev += "+dirty"
 	}
-	parts = append(parts, c.GoVersion, c.Platform)
-	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
+	return strings.Join(strings.Fields(c.Module+" "+rev), " ") + ", " + strings.Join(strings.Fields(c.GoVersion+" "+c.Platform), " ")
 }
 
 // diffResults lists every difference between a recorded and a retrained

@@ -285,15 +285,7 @@ func writeTrial(w io.Writer, d tracker.TrialDetail) {
 	if r == nil {
 		return
 	}
-	code := r.Code
-	rev := code.Revision
-	if rev == "" {
-		rev = "(no VCS revision)"
-	}
-	if code.Dirty {
-		rev += " (modified)"
-	}
-	fmt.Fprintf(w, "code       %s %s, %s %s\n", code.Module, rev, code.GoVersion, code.Platform)
+	fmt.Fprintf(w, "code       %s\n", experiments.DescribeCode(r.Code))
 	fmt.Fprintf(w, "pipeline   %s\n", r.PipelineFingerprint)
 	fmt.Fprintf(w, "objective  %s = %s\n", s.Objective, fmtMetric(r.Value))
 	fmt.Fprintf(w, "outcome    %d epochs run, best epoch %d, stopped: %s\n", r.EpochsRun, r.BestEpoch, r.StopReason)
