@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -123,6 +124,15 @@ func TestParseErrors(t *testing.T) {
 		{"bad name", "name: a b\ndata: {path: x}\n", `a.yaml:1: name: must be 1 to 100 characters`},
 		{"negative seed", "seed: -1\ndata: {path: x}\n", "a.yaml:1: seed: must be a non-negative integer, got -1"},
 		{"quoted number", base + "model: {dropout: '0.5'}\n", `model.dropout: must be a number, got "0.5"`},
+		{"quoted exponent", base + "model: {learning_rate: '1e-3'}\n", `t.yaml:4: model.learning_rate: must be a number, got "1e-3"`},
+		{"double-quoted exponent", base + "search:\n  space:\n    l2: {values: [0, \"1e-4\"]}\n", `t.yaml:6: search.space.l2.values[1]: must be a finite number, got "1e-4"`},
+		{"exponent beyond float64", base + "model: {l2: 1e400}\n", `t.yaml:4: model.l2: must be a number, got "1e400"`},
+		{"exponent for int", base + "model:\n  epochs: 1e-3\n", "t.yaml:5: model.epochs: must be an integer, got 1e-3"},
+		{"exponent repeats decimal", base + "search:\n  space:\n    learning_rate: {values: [0.001, 1e-3]}\n", "t.yaml:6: search.space.learning_rate.values[1]: repeats the value 0.001"},
+		{"exponent out of range", base + "search:\n  space:\n    learning_rate: {min: 1e-4, max: 1e2}\n", "t.yaml:6: search.space.learning_rate.max: must be in (0, 10], got 100"},
+		{"inf", base + "model: {l2: .inf}\n", "t.yaml:4: model.l2: must be a finite number, got +Inf"},
+		{"signed inf", base + "model: {l2: +.inf}\n", `t.yaml:4: model.l2: must be a number, got "+.inf"`},
+		{"nan value", base + "search:\n  space:\n    l2: {values: [.nan]}\n", "t.yaml:6: search.space.l2.values[0]: must be a finite number, got NaN"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,6 +154,58 @@ func TestParseErrors(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error spans several lines: %q", err)
+			}
+		})
+	}
+}
+
+// TestParseExponents checks that plain scalars in YAML 1.2's float syntax
+// without a dot (1e-3, which YAML 1.1 reads as a string) are numbers
+// wherever a number is expected, and keep their text where a string is.
+func TestParseExponents(t *testing.T) {
+	t.Parallel()
+	const base = "data: {path: x.csv}\n"
+	tests := []struct {
+		name, src string
+		got       func(s *Spec) any
+		want      any
+	}{
+		{"learning rate", "model: {learning_rate: 1e-3}", func(s *Spec) any { return s.Model.LearningRate }, 0.001},
+		{"upper-case E", "model: {learning_rate: 1E-3}", func(s *Spec) any { return s.Model.LearningRate }, 0.001},
+		{"epsilon", "model: {epsilon: 1e-7}", func(s *Spec) any { return s.Model.Epsilon }, 1e-7},
+		{"explicit signs", "model: {early_stopping: {min_delta: +1e-4}}", func(s *Spec) any { return s.Model.EarlyStopping.MinDelta }, 1e-4},
+		{"exponent sign", "model: {l2: 5e+0}", func(s *Spec) any { return s.Model.L2 }, 5.0},
+		{"integer field", "model: {batch_size: 1e2}", func(s *Spec) any { return s.Model.BatchSize }, 100},
+		{"trials", "search: {trials: 1e3}", func(s *Spec) any { return s.Search.Trials }, 1000},
+		{"seed", "seed: 1e6", func(s *Spec) any { return s.Seed }, uint64(1000000)},
+		{"seconds", "search: {timeout: 9e1}", func(s *Spec) any { return s.Search.Timeout.Seconds() }, 90.0},
+		{"target", "search: {target: 9e-1}", func(s *Spec) any { return *s.Search.Target }, 0.9},
+		{"text option", "data: {path: x.csv, text_options: {min_df: 1e-2}}", func(s *Spec) any { return s.Data.TextOpts.MinDF }, 0.01},
+		{"float choice", "search: {space: {l2: {values: [0, 1e-4]}}}",
+			func(s *Spec) any { return s.Search.Space[0].Values }, []search.Value{search.Float(0), search.Float(0.0001)}},
+		{"exponent and decimal choices alike", "search: {space: {learning_rate: {values: [1e-3, 0.01]}}}",
+			func(s *Spec) any { return s.Search.Space[0].Values }, []search.Value{search.Float(0.001), search.Float(0.01)}},
+		{"int choice", "search: {space: {units: {values: [1e2, 2e2]}}}",
+			func(s *Spec) any { return s.Search.Space[0].Values }, []search.Value{search.Int(100), search.Int(200)}},
+		{"fixed float", "search: {space: {dropout: 2e-1}}", func(s *Spec) any { return *s.Search.Space[0].Fixed }, search.Float(0.2)},
+		{"range", "search: {space: {learning_rate: {min: 1e-4, max: 1e-2, log: true}}}",
+			func(s *Spec) any { return [2]float64{s.Search.Space[0].Min, s.Search.Space[0].Max} }, [2]float64{1e-4, 1e-2}},
+		{"string keeps its text", "data: {path: x.csv, label: 1e3}", func(s *Spec) any { return s.Data.Label }, "1e3"},
+		{"string list keeps its text", "data: {path: x.csv, features: [1e3, 2E-1]}", func(s *Spec) any { return s.Data.Features }, []string{"1e3", "2E-1"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			src := tc.src + "\n"
+			if !strings.HasPrefix(src, "data:") {
+				src = base + src
+			}
+			s, err := Parse("e.yaml", ".", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tc.got(s); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %#v, want %#v", got, tc.want)
 			}
 		})
 	}
@@ -251,6 +313,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("data: {path: x}\nsearch: {space: {units: {min: 1, max: 9999999999999}}}\n"))
 	f.Add([]byte("a: &x [1]\nb: *x\n"))
 	f.Add([]byte("search:\n  space:\n    dropout: {min: .nan, max: .inf}\n"))
+	f.Add([]byte("data: {path: x}\nmodel: {learning_rate: 1e-3, epsilon: 1E-7}\nsearch: {space: {l2: {values: [0, 1e-4]}, units: {min: 1e1, max: 1e400}}}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		s, err := Parse("f.yaml", ".", src)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,6 +61,10 @@ type node struct {
 	// scalar written in quotes (always a string).
 	scalar any
 	quoted bool
+	// src is the text of a plain scalar that goccy reads as a string and
+	// YAML 1.2 as a float (1e-3): a field that wants a string gets the text
+	// as written, not the float reformatted.
+	src    string
 	keys   []string
 	klines []int
 	vals   []*node
@@ -127,6 +132,11 @@ func convert(file string, n ast.Node, depth int) (*node, error) {
 		return &node{kind: nodeNull, line: line}, nil
 	case *ast.StringNode:
 		quoted := v.Token != nil && (v.Token.Type == token.SingleQuoteType || v.Token.Type == token.DoubleQuoteType)
+		if !quoted {
+			if f, ok := coreFloat(v.Value); ok {
+				return &node{kind: nodeScalar, line: line, scalar: f, src: v.Value}, nil
+			}
+		}
 		return &node{kind: nodeScalar, line: line, scalar: v.Value, quoted: quoted}, nil
 	case *ast.LiteralNode:
 		s := ""
@@ -172,6 +182,24 @@ func convert(file string, n ast.Node, depth int) (*node, error) {
 		return out, nil
 	}
 	return nil, &FieldError{File: file, Line: line, Msg: fmt.Sprintf("unsupported YAML element %s", n.Type())}
+}
+
+// coreFloatSyntax is the YAML 1.2 core schema's float syntax, less .inf and
+// .nan. goccy follows YAML 1.1, which wants a dot before an exponent, and
+// leaves 1e-3 and 1E6 as strings.
+var coreFloatSyntax = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
+// coreFloat reads s as a YAML 1.2 core float. A value beyond float64's range
+// stays a string, as goccy leaves 1.0e400.
+func coreFloat(s string) (float64, bool) {
+	if !coreFloatSyntax.MatchString(s) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, false
+	}
+	return f, true
 }
 
 func convertMap(file string, line int, values []*ast.MappingValueNode, depth int) (*node, error) {
@@ -277,8 +305,17 @@ func (d *decoder) str(dst *string) func(*node, string) {
 			d.fail(n.line, path, "must be a string")
 			return
 		}
-		*dst = scalarString(n.scalar)
+		*dst = n.text()
 	}
+}
+
+// text returns a scalar as a string: as written for a number in exponent
+// form, else its value formatted.
+func (n *node) text() string {
+	if n.src != "" {
+		return n.src
+	}
+	return scalarString(n.scalar)
 }
 
 func scalarString(v any) string {
@@ -298,7 +335,7 @@ func (d *decoder) strs(dst *[]string) func(*node, string) {
 			return
 		}
 		if n.kind == nodeScalar {
-			*dst = []string{scalarString(n.scalar)}
+			*dst = []string{n.text()}
 			return
 		}
 		if n.kind != nodeSeq {
@@ -311,7 +348,7 @@ func (d *decoder) strs(dst *[]string) func(*node, string) {
 				d.fail(it.line, fmt.Sprintf("%s[%d]", path, i), "must be a string")
 				return
 			}
-			out = append(out, scalarString(it.scalar))
+			out = append(out, it.text())
 		}
 		*dst = out
 	}
@@ -376,7 +413,7 @@ func describe(n *node) string {
 	if s, ok := n.scalar.(string); ok {
 		return strconv.Quote(s)
 	}
-	return scalarString(n.scalar)
+	return n.text()
 }
 
 func (d *decoder) float(dst *float64) func(*node, string) {
@@ -419,6 +456,8 @@ func (d *decoder) integer(dst *int) func(*node, string) {
 	}
 }
 
+// uint64 reads a non-negative integer, or a float with no fractional part
+// (seed: 1e6).
 func (d *decoder) uint64(dst *uint64) func(*node, string) {
 	return func(n *node, path string) {
 		if n.kind == nodeScalar && !n.quoted {
@@ -428,6 +467,11 @@ func (d *decoder) uint64(dst *uint64) func(*node, string) {
 				return
 			case int64:
 				if x >= 0 {
+					*dst = uint64(x)
+					return
+				}
+			case float64:
+				if x >= 0 && x == math.Trunc(x) && x < 1<<53 {
 					*dst = uint64(x)
 					return
 				}
