@@ -26,6 +26,10 @@ type Summary struct {
 	Best *Trial
 	// Started counts the trial attempts this call started.
 	Started int
+	// Held counts the trials this call skipped because another process
+	// was running them (ErrTrialHeld); a later run picks up any that
+	// process leaves unfinished.
+	Held int
 	// Reason says why scheduling stopped.
 	Reason StopReason
 	// Elapsed is the wall-clock time of the call.
@@ -61,7 +65,10 @@ var (
 // recorded trials are continued: complete and pruned trials are kept,
 // interrupted (and stale running) trials run again with their recorded
 // params and seed, failed trials run again while they have attempts left
-// (Config.MaxRetries), and missing trials are sampled. Without a pruner, the
+// (Config.MaxRetries), and missing trials are sampled. A trial that another
+// process is running (the store says ErrTrialHeld: its lease is alive) is
+// skipped and counted in Summary.Held, so several processes can share a
+// study and together run each trial once. Without a pruner, the
 // final set of trials and their metrics are those of an uninterrupted run, at
 // any parallelism.
 //
@@ -147,6 +154,7 @@ type driver struct {
 	finished []Trial // append-only: final states, in order learnt
 	running  int
 	started  int
+	held     int // trials skipped: ErrTrialHeld
 	reason   StopReason
 	stopping chan struct{} // closed when scheduling stops
 	stopOnce sync.Once
@@ -434,6 +442,12 @@ func (d *driver) runTrial(runCtx context.Context, k int, params Params, seed uin
 		case errors.Is(err, ErrTrialFinished):
 			d.cfg.Log.Warn("trial already finished in the store; skipped", "trial", k)
 			return nil
+		case errors.Is(err, ErrTrialHeld):
+			d.cfg.Log.Warn("trial is running in another process; skipped", "trial", k, "error", err)
+			d.mu.Lock()
+			d.held++
+			d.mu.Unlock()
+			return nil
 		case err != nil && runCtx.Err() != nil:
 			return nil // cancelled before it started: nothing to record
 		case err != nil:
@@ -640,7 +654,7 @@ func (d *driver) emit(ev Event) {
 func (d *driver) summary(reason StopReason) Summary {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	s := Summary{Study: d.study, Started: d.started, Reason: reason}
+	s := Summary{Study: d.study, Started: d.started, Held: d.held, Reason: reason}
 	n := 0
 	for _, ok := range d.known {
 		if ok {
@@ -698,7 +712,7 @@ func retryStore[T any](ctx context.Context, d *driver, what storeCall, f func(co
 	backoff := d.cfg.StoreBackoff
 	for attempt := 1; ; attempt++ {
 		v, err := f(ctx)
-		if err == nil || errors.Is(err, ErrNotFound) || errors.Is(err, ErrStudyExists) || errors.Is(err, ErrTrialFinished) {
+		if err == nil || errors.Is(err, ErrNotFound) || errors.Is(err, ErrStudyExists) || errors.Is(err, ErrTrialFinished) || errors.Is(err, ErrTrialHeld) {
 			return v, err
 		}
 		if ctx.Err() != nil {

@@ -883,6 +883,38 @@ func TestResumeStaleRunningTrial(t *testing.T) {
 	}
 }
 
+// heldStore reports the trials in held as running in another process.
+type heldStore struct {
+	search.Store
+	held map[int]bool
+}
+
+func (s heldStore) StartTrial(ctx context.Context, t search.Trial) (search.Trial, error) {
+	if s.held[t.Number] {
+		return search.Trial{}, fmt.Errorf("start trial %d: %w", t.Number, search.ErrTrialHeld)
+	}
+	return s.Store.StartTrial(ctx, t)
+}
+
+func TestHeldTrialsSkipped(t *testing.T) {
+	t.Parallel()
+	var log bytes.Buffer
+	store := heldStore{Store: memory.New(nil), held: map[int]bool{1: true, 4: true}}
+	sum := mustOptimize(t, context.Background(), store, testStudy("held"), gridSpace(6), search.Grid{}, detObjective,
+		search.Config{Parallel: 2, Log: slog.New(slog.NewTextHandler(&log, nil))})
+	if sum.Held != 2 || sum.Started != 4 || sum.Count(search.StatusComplete) != 4 || sum.Reason != search.StopDone {
+		t.Errorf("held %d, started %d, complete %d, reason %s; want 2, 4, 4, done", sum.Held, sum.Started, sum.Count(search.StatusComplete), sum.Reason)
+	}
+	for _, tr := range sum.Trials {
+		if tr.Number == 1 || tr.Number == 4 {
+			t.Errorf("held trial %d is in the summary: %+v", tr.Number, outcomes([]search.Trial{tr}))
+		}
+	}
+	if n := strings.Count(log.String(), "trial is running in another process; skipped"); n != 2 {
+		t.Errorf("%d warnings about held trials, want 2:\n%s", n, log.String())
+	}
+}
+
 func TestStudyMismatch(t *testing.T) {
 	t.Parallel()
 	store := memory.New(nil)

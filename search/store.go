@@ -14,6 +14,9 @@ var (
 	ErrStudyExists = errors.New("study already exists")
 	// ErrTrialFinished: the trial is complete or pruned and cannot be started again.
 	ErrTrialFinished = errors.New("trial already finished")
+	// ErrTrialHeld: another process is running the trial and its lease
+	// has not expired; the trial is not started again.
+	ErrTrialHeld = errors.New("trial is running in another process")
 )
 
 // Store is what the driver needs from a tracker. Implementations must be safe
@@ -34,7 +37,9 @@ type Store interface {
 	// t.Params, t.Seed, t.Host and t.StartedAt, inserting it when it does
 	// not exist yet and otherwise reusing its row and ID with Attempt
 	// incremented. A trial that is complete or pruned gives
-	// ErrTrialFinished. The returned trial carries the ID and Attempt.
+	// ErrTrialFinished; one running under another process's unexpired
+	// lease gives ErrTrialHeld. The returned trial carries the ID and
+	// Attempt.
 	StartTrial(ctx context.Context, t Trial) (Trial, error)
 	// FinishTrial records the final state of a started trial (status,
 	// result, error, timings) in one transaction, replacing any rows a

@@ -56,8 +56,10 @@ type Options struct {
 	// Schema, when set, is created if missing and becomes the connections'
 	// search_path: the tables live there. Empty uses the DSN's search_path.
 	Schema string
-	// Lease is how long a started trial's lease runs (lease_expires_at);
-	// default 1h. Nothing reclaims expired leases yet.
+	// Lease is how long a started trial stays claimed without a heartbeat
+	// (lease_expires_at); default tracker.DefaultLease. The store renews
+	// the leases of the trials it runs every third of it; another process
+	// takes over a running trial only once its lease has expired.
 	Lease time.Duration
 	// Now is the clock for created_at, heartbeat_at and lease_expires_at;
 	// default time.Now.
@@ -78,7 +80,7 @@ type Options struct {
 // WithDefaults fills zero fields with their defaults.
 func (o Options) WithDefaults() Options {
 	if o.Lease == 0 {
-		o.Lease = time.Hour
+		o.Lease = tracker.DefaultLease
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -116,6 +118,8 @@ type Store struct {
 	pool    *pgxpool.Pool
 	opts    Options
 	secrets []string
+	worker  string          // this store's name in the trials' worker column
+	leases  *tracker.Leases // heartbeats of the trials this store started
 
 	mu  sync.Mutex // guards rng
 	rng *rand.Rand
@@ -144,7 +148,12 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano()) ^ uint64(os.Getpid())<<32
 	}
-	s := &Store{opts: opts, secrets: secrets, rng: rand.New(rand.NewPCG(seed, 0x5eed))}
+	s := &Store{opts: opts, secrets: secrets, rng: rand.New(rand.NewPCG(seed, 0x5eed)), worker: tracker.WorkerID()}
+	s.leases = tracker.NewLeases(opts.Lease/3, s.renewLeases, func(err error) {
+		if opts.Logger != nil {
+			opts.Logger.Warn("postgres: heartbeat failed", "error", s.redact(err))
+		}
+	})
 	where := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
 	s.pool, err = pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -161,9 +170,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the pool's connections. It always returns nil; the error is
-// there so that both stores are io.Closers.
+// Close stops the heartbeats and closes the pool's connections. It always
+// returns nil; the error is there so that both stores are io.Closers.
 func (s *Store) Close() error {
+	s.leases.Close()
 	s.pool.Close()
 	return nil
 }
@@ -232,6 +242,10 @@ func (s *Store) retry(ctx context.Context, op string, fn func(ctx context.Contex
 		err := fn(ctx)
 		if err == nil {
 			return nil
+		}
+		if cerr := ctx.Err(); cerr != nil && Retryable(err) && !errors.Is(err, cerr) {
+			// The context ended while fn failed on its own: say both.
+			return s.redact(fmt.Errorf("%w (gave up retrying: %w)", err, cerr))
 		}
 		if attempt >= s.opts.Retry.MaxAttempts || !Retryable(err) || ctx.Err() != nil {
 			return s.redact(err)

@@ -105,7 +105,10 @@ func (s *Store) StudyByName(ctx context.Context, name string) (search.Study, err
 }
 
 // StartTrial implements search.Store: one upsert that inserts trial k or
-// re-marks an unfinished row as running with attempt+1, keeping its ID.
+// re-marks an unfinished row as running with attempt+1, keeping its ID. A
+// row running under another worker's unexpired lease is left alone
+// (search.ErrTrialHeld). The store then heartbeats the trial until
+// FinishTrial.
 func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, error) {
 	what := fmt.Sprintf("start trial %d of study %d", t.Number, t.StudyID)
 	if t.Number < 0 {
@@ -115,33 +118,85 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 	if err != nil {
 		return t, fmt.Errorf("%s: %w", what, err)
 	}
-	now := s.opts.Now().UTC()
 	var id int64
 	var attempt int
 	err = s.retry(ctx, "start trial", func(ctx context.Context) error {
-		return s.pool.QueryRow(ctx, `INSERT INTO trials
-			(study_id, number, status, params, seed, attempt, host, started_at, worker, heartbeat_at, lease_expires_at)
-			VALUES ($1, $2, 'running', $3, $4, 1, $5, $6, $5, $7, $8)
-			ON CONFLICT (study_id, number) DO UPDATE SET
-				status = 'running', params = excluded.params, seed = excluded.seed,
-				attempt = trials.attempt + 1, host = excluded.host, started_at = excluded.started_at,
-				finished_at = NULL, error = '', worker = excluded.worker,
-				heartbeat_at = excluded.heartbeat_at, lease_expires_at = excluded.lease_expires_at
-			WHERE trials.status NOT IN ('complete', 'pruned')
-			RETURNING id, attempt`,
-			t.StudyID, t.Number, params, int64(t.Seed), t.Host, nullTime(t.StartedAt), now, now.Add(s.opts.Lease)).Scan(&id, &attempt)
+		// A row that changes between the upsert and the look that explains
+		// it (its holder finished or gave it up) is tried again.
+		for range 3 {
+			now := s.opts.Now().UTC()
+			err := s.pool.QueryRow(ctx, `INSERT INTO trials
+				(study_id, number, status, params, seed, attempt, host, started_at, worker, heartbeat_at, lease_expires_at)
+				VALUES ($1, $2, 'running', $3, $4, 1, $5, $6, $9, $7, $8)
+				ON CONFLICT (study_id, number) DO UPDATE SET
+					status = 'running', params = excluded.params, seed = excluded.seed,
+					attempt = trials.attempt + 1, host = excluded.host, started_at = excluded.started_at,
+					finished_at = NULL, error = '', worker = excluded.worker,
+					heartbeat_at = excluded.heartbeat_at, lease_expires_at = excluded.lease_expires_at
+				WHERE trials.status NOT IN ('complete', 'pruned')
+					AND NOT (trials.status = 'running' AND trials.worker <> excluded.worker
+						AND coalesce(trials.lease_expires_at > excluded.heartbeat_at, false))
+				RETURNING id, attempt`,
+				t.StudyID, t.Number, params, int64(t.Seed), t.Host, nullTime(t.StartedAt), now, now.Add(s.opts.Lease), s.worker).Scan(&id, &attempt)
+			if !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+			var status, worker string
+			var until *time.Time
+			err = s.pool.QueryRow(ctx, `SELECT status, worker, lease_expires_at FROM trials WHERE study_id = $1 AND number = $2`,
+				t.StudyID, t.Number).Scan(&status, &worker, &until)
+			switch {
+			case errors.Is(err, pgx.ErrNoRows):
+				continue
+			case err != nil:
+				return err
+			case status == search.StatusComplete.String() || status == search.StatusPruned.String():
+				return search.ErrTrialFinished
+			case status == search.StatusRunning.String():
+				return heldError(worker, until)
+			}
+		}
+		return fmt.Errorf("the row kept changing under other processes")
 	})
 	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return t, fmt.Errorf("%s: %w", what, search.ErrTrialFinished)
 	case constraint(err, "23503"):
 		return t, fmt.Errorf("%s: %w", what, search.ErrNotFound)
 	case err != nil:
 		return t, fmt.Errorf("%s: %w", what, err)
 	}
+	s.leases.Hold(id)
 	t.ID, t.Attempt, t.Status = id, attempt, search.StatusRunning
 	t.FinishedAt, t.Error = time.Time{}, ""
 	return t, nil
+}
+
+// heldError is search.ErrTrialHeld naming the holder and its lease.
+func heldError(worker string, until *time.Time) error {
+	if until == nil {
+		return fmt.Errorf("%w (worker %s)", search.ErrTrialHeld, worker)
+	}
+	return fmt.Errorf("%w (worker %s, lease until %s)", search.ErrTrialHeld, worker, until.UTC().Format(time.RFC3339))
+}
+
+// Heartbeat renews now the leases of the trials this store is running,
+// as the store does by itself every third of Options.Lease.
+func (s *Store) Heartbeat(ctx context.Context) error {
+	ids := s.leases.Held()
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := s.renewLeases(ctx, ids); err != nil {
+		return s.redact(fmt.Errorf("heartbeat of trials %v: %w", ids, err))
+	}
+	return nil
+}
+
+// renewLeases is the heartbeat of the trials this store runs.
+func (s *Store) renewLeases(ctx context.Context, ids []int64) error {
+	now := s.opts.Now().UTC()
+	_, err := s.pool.Exec(ctx, `UPDATE trials SET heartbeat_at = $1, lease_expires_at = $2
+		WHERE id = ANY($3) AND worker = $4 AND status = 'running'`, now, now.Add(s.opts.Lease), ids, s.worker)
+	return err
 }
 
 // finishRows holds the child rows of a finished trial as column arrays,
@@ -305,7 +360,10 @@ func (s *Store) FinishTrial(ctx context.Context, t search.Trial) error {
 		return err
 	})
 	if errors.Is(err, errAlreadyRecorded) {
-		return nil
+		err = nil
+	}
+	if err == nil || errors.Is(err, search.ErrTrialFinished) || errors.Is(err, search.ErrNotFound) {
+		s.leases.Release(t.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)

@@ -22,6 +22,7 @@ import (
 
 	"github.com/sweep-ml/sweep/search"
 	schema "github.com/sweep-ml/sweep/sql"
+	"github.com/sweep-ml/sweep/tracker"
 )
 
 var _ search.Store = (*Store)(nil)
@@ -31,9 +32,10 @@ type Options struct {
 	// BusyTimeout is how long a statement waits for another process's
 	// lock before failing; default 10s.
 	BusyTimeout time.Duration
-	// Lease is how long a started trial's lease runs (lease_expires_at);
-	// default 1h. Nothing reclaims expired leases yet: the column is there
-	// for the distributed mode.
+	// Lease is how long a started trial stays claimed without a heartbeat
+	// (lease_expires_at); default tracker.DefaultLease. The store renews
+	// the leases of the trials it runs every third of it; another process
+	// takes over a running trial only once its lease has expired.
 	Lease time.Duration
 	// Now is the clock for created_at, heartbeat_at and lease_expires_at;
 	// default time.Now.
@@ -48,7 +50,7 @@ func (o Options) WithDefaults() Options {
 		o.BusyTimeout = 10 * time.Second
 	}
 	if o.Lease == 0 {
-		o.Lease = time.Hour
+		o.Lease = tracker.DefaultLease
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -78,6 +80,9 @@ type Store struct {
 	r     *sql.DB // readers (the writer itself for :memory:)
 	opts  Options
 	stmts *statements // prepared on w
+
+	worker string          // this store's name in the trials' worker column
+	leases *tracker.Leases // heartbeats of the trials this store started
 }
 
 // Path returns the file path a SQLite DSN names: "sqlite:PATH",
@@ -130,7 +135,8 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{w: w, r: w, opts: opts}
+	s := &Store{w: w, r: w, opts: opts, worker: tracker.WorkerID()}
+	s.leases = tracker.NewLeases(opts.Lease/3, s.renewLeases, nil)
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -155,6 +161,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.leases.Close()
 	s.stmts.close()
 	err := s.w.Close()
 	if s.r != s.w {

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -60,46 +61,112 @@ func nullReal(f *float64) any {
 }
 
 // StartTrial implements search.Store: one upsert that inserts trial k or
-// re-marks an unfinished row as running with attempt+1, keeping its ID.
+// re-marks an unfinished row as running with attempt+1, keeping its ID. A
+// row running under another worker's unexpired lease is left alone
+// (search.ErrTrialHeld). The store then heartbeats the trial until
+// FinishTrial.
 func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, error) {
+	what := fmt.Sprintf("start trial %d of study %d", t.Number, t.StudyID)
 	params, err := tracker.EncodeParams(t.Params)
 	if err != nil {
-		return t, fmt.Errorf("start trial %d of study %d: %w", t.Number, t.StudyID, err)
+		return t, fmt.Errorf("%s: %w", what, err)
 	}
 	if t.Number < 0 {
-		return t, fmt.Errorf("start trial %d of study %d: negative number", t.Number, t.StudyID)
+		return t, fmt.Errorf("%s: negative number", what)
 	}
-	now := s.opts.Now()
 	var id int64
 	var attempt int
-	err = s.w.QueryRowContext(ctx, `INSERT INTO trials
-		(study_id, number, status, params, seed, attempt, host, started_at, worker, heartbeat_at, lease_expires_at)
-		VALUES (?, ?, 'running', ?, ?, 1, ?, ?, ?, ?, ?)
-		ON CONFLICT (study_id, number) DO UPDATE SET
-			status = 'running', params = excluded.params, seed = excluded.seed,
-			attempt = trials.attempt + 1, host = excluded.host, started_at = excluded.started_at,
-			finished_at = NULL, error = '', worker = excluded.worker,
-			heartbeat_at = excluded.heartbeat_at, lease_expires_at = excluded.lease_expires_at
-		WHERE trials.status NOT IN ('complete', 'pruned')
-		RETURNING id, attempt`,
-		t.StudyID, t.Number, params, int64(t.Seed), t.Host, nullTime(t.StartedAt), t.Host,
-		formatTime(now), formatTime(now.Add(s.opts.Lease))).Scan(&id, &attempt)
+	// A row that changes between the upsert and the look that explains it
+	// (its holder finished or gave it up) is tried again.
+	for try := 0; ; try++ {
+		if try == 3 {
+			return t, fmt.Errorf("%s: the row kept changing under other processes", what)
+		}
+		now := s.opts.Now()
+		err = s.w.QueryRowContext(ctx, `INSERT INTO trials
+			(study_id, number, status, params, seed, attempt, host, started_at, worker, heartbeat_at, lease_expires_at)
+			VALUES (?1, ?2, 'running', ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9)
+			ON CONFLICT (study_id, number) DO UPDATE SET
+				status = 'running', params = excluded.params, seed = excluded.seed,
+				attempt = trials.attempt + 1, host = excluded.host, started_at = excluded.started_at,
+				finished_at = NULL, error = '', worker = excluded.worker,
+				heartbeat_at = excluded.heartbeat_at, lease_expires_at = excluded.lease_expires_at
+			WHERE trials.status NOT IN ('complete', 'pruned')
+				AND NOT (trials.status = 'running' AND trials.worker IS NOT excluded.worker
+					AND coalesce(trials.lease_expires_at > excluded.heartbeat_at, 0))
+			RETURNING id, attempt`,
+			t.StudyID, t.Number, params, int64(t.Seed), t.Host, nullTime(t.StartedAt), s.worker,
+			formatTime(now), formatTime(now.Add(s.opts.Lease))).Scan(&id, &attempt)
+		if !errors.Is(err, sql.ErrNoRows) {
+			break
+		}
+		var status, worker string
+		var until sql.NullString
+		err = s.w.QueryRowContext(ctx, `SELECT status, worker, lease_expires_at FROM trials WHERE study_id = ? AND number = ?`,
+			t.StudyID, t.Number).Scan(&status, &worker, &until)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			continue
+		case err != nil:
+			return t, fmt.Errorf("%s: %w", what, err)
+		case status == search.StatusComplete.String() || status == search.StatusPruned.String():
+			return t, fmt.Errorf("%s: %w", what, search.ErrTrialFinished)
+		case status == search.StatusRunning.String():
+			if until.Valid {
+				return t, fmt.Errorf("%s: %w (worker %s, lease until %s UTC)", what, search.ErrTrialHeld, worker, until.String)
+			}
+			return t, fmt.Errorf("%s: %w (worker %s)", what, search.ErrTrialHeld, worker)
+		}
+	}
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return t, fmt.Errorf("start trial %d of study %d: %w", t.Number, t.StudyID, search.ErrTrialFinished)
 	case isConstraint(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY):
 		return t, fmt.Errorf("start trial %d: study %d: %w", t.Number, t.StudyID, search.ErrNotFound)
 	case err != nil:
-		return t, fmt.Errorf("start trial %d of study %d: %w", t.Number, t.StudyID, err)
+		return t, fmt.Errorf("%s: %w", what, err)
 	}
+	s.leases.Hold(id)
 	t.ID, t.Attempt, t.Status = id, attempt, search.StatusRunning
 	t.FinishedAt, t.Error = time.Time{}, ""
 	return t, nil
 }
 
+// Heartbeat renews now the leases of the trials this store is running,
+// as the store does by itself every third of Options.Lease.
+func (s *Store) Heartbeat(ctx context.Context) error {
+	ids := s.leases.Held()
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := s.renewLeases(ctx, ids); err != nil {
+		return fmt.Errorf("heartbeat of trials %v: %w", ids, err)
+	}
+	return nil
+}
+
+// renewLeases is the heartbeat of the trials this store runs.
+func (s *Store) renewLeases(ctx context.Context, ids []int64) error {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	now := s.opts.Now()
+	_, err = s.w.ExecContext(ctx, `UPDATE trials SET heartbeat_at = ?, lease_expires_at = ?
+		WHERE worker = ? AND status = 'running' AND id IN (SELECT value FROM json_each(?))`,
+		formatTime(now), formatTime(now.Add(s.opts.Lease)), s.worker, string(list))
+	return err
+}
+
 // FinishTrial implements search.Store. Everything is written in one
 // IMMEDIATE transaction, replacing the child rows of earlier attempts.
 func (s *Store) FinishTrial(ctx context.Context, t search.Trial) error {
+	err := s.finishTrial(ctx, t)
+	if err == nil || errors.Is(err, search.ErrTrialFinished) || errors.Is(err, search.ErrNotFound) {
+		s.leases.Release(t.ID)
+	}
+	return err
+}
+
+func (s *Store) finishTrial(ctx context.Context, t search.Trial) error {
 	what := fmt.Sprintf("finish trial %d (study %d, number %d)", t.ID, t.StudyID, t.Number)
 	switch t.Status {
 	case search.StatusComplete, search.StatusPruned, search.StatusFailed, search.StatusInterrupted:

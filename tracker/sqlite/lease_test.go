@@ -1,0 +1,30 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sweep-ml/sweep/tracker/storetest"
+)
+
+func TestLeases(t *testing.T) {
+	storetest.RunLeases(t, func(t *testing.T, now func() time.Time, lease time.Duration) (storetest.LeaseStore, storetest.LeaseStore) {
+		path := filepath.Join(t.TempDir(), "shared.db")
+		var stores [2]*Store
+		for i := range stores {
+			s, err := Open(context.Background(), path, Options{Now: now, Lease: lease})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				if err := s.Close(); err != nil {
+					t.Error(err)
+				}
+			})
+			stores[i] = s
+		}
+		return stores[0], stores[1]
+	})
+}
