@@ -16,19 +16,25 @@
 --                        ^                                        |         |
 --                        +---------------- retry (attempt+1) -----+---------+
 --
---   * Today one process both creates and runs a trial: StartTrial inserts row k (or re-marks
---     a queued, running, failed or interrupted row) as running, attempt = attempt + 1, and
---     sets worker, heartbeat_at and lease_expires_at. complete and pruned rows never run again.
---   * Distributed mode (later, no schema change needed): a coordinator inserts queued rows;
---     workers claim one with
+--   * Every store is a worker (host:pid:suffix in `worker`). StartTrial inserts row k (or
+--     re-marks a queued, failed, interrupted or lease-expired running row) as running,
+--     attempt = attempt + 1, and sets worker, heartbeat_at and lease_expires_at; a row running
+--     under another worker's unexpired lease is left alone (search.ErrTrialHeld), so several
+--     processes sampling the same study run each trial once. The store renews the leases of
+--     the trials it runs every third of the lease; a dead worker's trials are taken over when
+--     their lease expires. complete and pruned rows never run again.
+--   * A queue of pre-sampled trials (later, no schema change needed): a coordinator inserts
+--     queued rows; workers claim one, at READ COMMITTED (REPEATABLE READ fails with 40001 on
+--     a row claimed meanwhile), with
 --       SELECT id FROM trials
 --        WHERE study_id = $1 AND (status = 'queued'
 --              OR (status = 'running' AND lease_expires_at < now()))
 --        ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED;
 --     then set status = 'running', attempt = attempt + 1, worker, heartbeat_at = now(),
---     lease_expires_at = now() + lease in the same transaction. A running worker extends
---     heartbeat_at and lease_expires_at periodically; a row whose lease expired belongs to a
---     dead worker and is claimable again (trials_claim_idx serves that query).
+--     lease_expires_at = now() + lease in the same transaction (tested in
+--     tracker/postgres/claim_test.go). With many finished trials in a study this walks the
+--     (study_id, number) index past them; an index on (study_id, number) WHERE status IN
+--     ('queued', 'running') would serve it directly (trials_claim_idx does not).
 --   * Finishing writes everything in one transaction, replacing child rows of earlier attempts.
 
 CREATE TABLE studies (

@@ -1,6 +1,6 @@
 -- sweep schema, version 1 (SQLite). Keep in step with sql/postgres/0001_init.sql, which
 -- documents the trial lifecycle (queued → running → complete | pruned | failed | interrupted,
--- with lease columns for the later distributed mode) and the conventions.
+-- with worker leases and heartbeats) and the conventions.
 --
 -- SQLite specifics
 --   * Times are TEXT 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC, so SQLite's date functions read them.
