@@ -116,13 +116,14 @@ type ModelSpec struct {
 	L1, L2 float64
 	// Optimizer is adam (default), rmsprop or sgd.
 	Optimizer string
-	// LearningRate defaults to 0.01 for sgd and 0.001 otherwise (Keras).
+	// LearningRate is in (0, 10]; when absent (0), 0.01 for sgd and 0.001
+	// otherwise (Keras).
 	LearningRate float64
 	Momentum     float64 // sgd and rmsprop; default 0
 	Nesterov     bool    // sgd; default false
 	Rho          float64 // rmsprop; default 0.9
-	Beta1        float64 // adam; default 0.9
-	Beta2        float64 // adam; default 0.999
+	Beta1        float64 // adam, in (0, 1); default 0.9
+	Beta2        float64 // adam, in (0, 1); default 0.999
 	Epsilon      float64 // adam and rmsprop; default 1e-7
 	BatchSize    int     // default 32
 	Epochs       int     // maximum epochs; default 100
@@ -151,8 +152,8 @@ type EarlyStoppingSpec struct {
 type SearchSpec struct {
 	// Sampler is random (default) or grid.
 	Sampler string
-	// Trials is the number of trials; default 20 for random search, the
-	// grid's size for grid search.
+	// Trials is the number of trials, 1 to 1000000; when absent (0), 20 for
+	// random search and the grid's size for grid search.
 	Trials int
 	// Parallel is how many trials train at once; default 1.
 	Parallel int
@@ -261,7 +262,7 @@ func Parse(file, dir string, src []byte) (*Spec, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	if s.Name == "" {
+	if s.Name == "" && !s.given("name") {
 		base := filepath.Base(file)
 		s.Name = strings.TrimSuffix(base, filepath.Ext(base))
 	}
@@ -556,7 +557,9 @@ func (s *Spec) checks() []check {
 		{"data.path", cond(d.Path != "", "is required: the data file, relative to the spec file")},
 		{"data.label", cond(d.Label != "", "must name the class column")},
 		{"data.text", cond(d.Text == "" || d.Text != d.Label, "must differ from data.label")},
-		{"data.comma", cond(len([]rune(d.Comma)) <= 1, "must be a single character, got %q", d.Comma)},
+		{"data.text", cond(d.Text != "" || !s.given("data.text"), "must name the text column (leave the field out for the default, text)")},
+		{"data.comma", cond(len([]rune(d.Comma)) == 1 || d.Comma == "" && !s.given("data.comma"), "must be a single character, got %q", d.Comma)},
+		{"data.missing_values", cond(len(d.MissingValues) > 0 || !s.given("data.missing_values"), "must list at least one value (leave the field out for the default list)")},
 		{"data.split.test", cond(d.Split.Test > 0 && d.Split.Test < 1, "must be between 0 and 1 (exclusive), got %g", d.Split.Test)},
 		{"data.split.validation", cond(d.Split.Validation > 0 && d.Split.Validation < 1, "must be between 0 and 1 (exclusive), got %g", d.Split.Validation)},
 		{"data.split", cond(d.Split.Test+d.Split.Validation < 1, "test + validation must be below 1, got %g", d.Split.Test+d.Split.Validation)},
@@ -580,12 +583,14 @@ func (s *Spec) checks() []check {
 		check{"model.l1", cond(m.L1 >= 0, "must not be negative, got %g", m.L1)},
 		check{"model.l2", cond(m.L2 >= 0, "must not be negative, got %g", m.L2)},
 		check{"model.optimizer", oneOf(m.Optimizer, optimizers...)},
-		check{"model.learning_rate", cond(m.LearningRate >= 0 && m.LearningRate <= 10, "must be in (0, 10] (0: the optimizer's default), got %g", m.LearningRate)},
+		check{"model.learning_rate", cond(m.LearningRate > 0 && m.LearningRate <= 10 || m.LearningRate == 0 && !s.given("model.learning_rate"), "must be in (0, 10], got %g", m.LearningRate)},
 		check{"model.momentum", cond(m.Momentum >= 0 && m.Momentum < 1, "must be in [0, 1), got %g", m.Momentum)},
 		check{"model.nesterov", cond(!m.Nesterov || m.Optimizer == "sgd" || s.spaceHas("optimizer"), "applies to the sgd optimizer only")},
 		check{"model.rho", cond(m.Rho > 0 && m.Rho < 1, "must be in (0, 1), got %g", m.Rho)},
-		check{"model.beta1", cond(m.Beta1 >= 0 && m.Beta1 < 1, "must be in [0, 1), got %g", m.Beta1)},
-		check{"model.beta2", cond(m.Beta2 >= 0 && m.Beta2 < 1, "must be in [0, 1), got %g", m.Beta2)},
+		// The trainer reads a beta of 0 as its default, so 0 cannot be
+		// honoured.
+		check{"model.beta1", cond(m.Beta1 > 0 && m.Beta1 < 1, "must be in (0, 1), got %g", m.Beta1)},
+		check{"model.beta2", cond(m.Beta2 > 0 && m.Beta2 < 1, "must be in (0, 1), got %g", m.Beta2)},
 		check{"model.epsilon", cond(m.Epsilon > 0 && m.Epsilon < 1, "must be in (0, 1), got %g", m.Epsilon)},
 		check{"model.batch_size", cond(m.BatchSize >= 1 && m.BatchSize <= 1<<20, "must be between 1 and 1048576, got %d", m.BatchSize)},
 		check{"model.epochs", cond(m.Epochs >= 1 && m.Epochs <= 100000, "must be between 1 and 100000, got %d", m.Epochs)},
@@ -594,12 +599,19 @@ func (s *Spec) checks() []check {
 		check{"model.early_stopping.patience", cond(m.EarlyStopping.Patience >= 1, "must be at least 1, got %d (use monitor: none to turn early stopping off)", m.EarlyStopping.Patience)},
 		check{"model.precision", oneOf(m.Precision, precisions...)},
 		check{"search.sampler", oneOf(x.Sampler, "random", "grid")},
-		check{"search.trials", cond(x.Trials >= 0 && x.Trials <= 1000000, "must be between 1 and 1000000, got %d", x.Trials)},
+		check{"search.trials", cond(x.Trials >= 1 && x.Trials <= 1000000 || x.Trials == 0 && !s.given("search.trials"), "must be between 1 and 1000000, got %d", x.Trials)},
 		check{"search.parallel", cond(x.Parallel >= 1 && x.Parallel <= 1024, "must be between 1 and 1024, got %d", x.Parallel)},
 		check{"search.objective", oneOf(x.Objective, objectives...)},
 		check{"search.direction", oneOf(x.Direction, "maximize", "minimize")},
 		check{"search.max_retries", cond(x.MaxRetries >= 0 && x.MaxRetries <= 100, "must be between 0 and 100, got %d", x.MaxRetries)},
 	)
+	for _, p := range x.Space {
+		path := "search.space." + p.Name
+		cs = append(cs,
+			check{path + ".step", cond(p.Step != 0 || !s.given(path+".step"), "must be above 0, got 0")},
+			check{path + ".count", cond(p.Count != 0 || !s.given(path+".count"), "must be at least 2, got 0")},
+		)
+	}
 	if x.Pruner != nil {
 		cs = append(cs,
 			check{"search.pruner.median.warmup_trials", cond(x.Pruner.WarmupTrials >= 0, "must not be negative, got %d", x.Pruner.WarmupTrials)},
@@ -607,6 +619,14 @@ func (s *Spec) checks() []check {
 		)
 	}
 	return cs
+}
+
+// given reports whether the field at path was written in the file, so that
+// an explicit 0 or "" is checked as written instead of read as "use the
+// default".
+func (s *Spec) given(path string) bool {
+	_, ok := s.lines[path]
+	return ok
 }
 
 func (s *Spec) spaceHas(name string) bool {

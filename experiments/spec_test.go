@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sweep-ml/sweep/search"
 )
@@ -201,6 +202,93 @@ func TestParseExponents(t *testing.T) {
 				src = base + src
 			}
 			s, err := Parse("e.yaml", ".", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tc.got(s); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %#v, want %#v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestParseExplicitZero checks that a value written in the file is
+// validated as written: 0 or an empty value where it is invalid is an error
+// naming its line, never the default an absent field takes.
+func TestParseExplicitZero(t *testing.T) {
+	t.Parallel()
+	const base = "name: t\ndata:\n  path: x.csv\n"
+	tests := []struct {
+		name, src, want string
+	}{
+		{"trials", base + "search:\n  trials: 0\n", "t.yaml:5: search.trials: must be between 1 and 1000000, got 0"},
+		{"grid trials", base + "search:\n  sampler: grid\n  trials: 0\n  space: {units: {values: [8, 16]}}\n", "t.yaml:6: search.trials: must be between 1 and 1000000, got 0"},
+		{"step", base + "search:\n  space:\n    units: {min: 4, max: 8, step: 0}\n", "t.yaml:6: search.space.units.step: must be above 0, got 0"},
+		{"float step", base + "search:\n  space:\n    dropout:\n      min: 0.0\n      max: 0.5\n      step: 0\n", "t.yaml:9: search.space.dropout.step: must be above 0, got 0"},
+		{"count", base + "search:\n  space:\n    units: {min: 4, max: 8, count: 0}\n", "t.yaml:6: search.space.units.count: must be at least 2, got 0"},
+		{"step beside values", base + "search:\n  space:\n    units: {values: [8], step: 0}\n", "t.yaml:6: search.space.units.step: must be above 0, got 0"},
+		{"learning rate", base + "model:\n  learning_rate: 0\n", "t.yaml:5: model.learning_rate: must be in (0, 10], got 0"},
+		{"beta1", base + "model:\n  beta1: 0\n", "t.yaml:5: model.beta1: must be in (0, 1), got 0"},
+		{"beta2", base + "model:\n  beta2: 0.0\n", "t.yaml:5: model.beta2: must be in (0, 1), got 0"},
+		{"name", "name: ''\ndata: {path: x.csv}\n", `t.yaml:1: name: must be 1 to 100 characters of letters, digits, '-', '_' or '.', got ""`},
+		{"comma", base + "  comma: ''\n", `t.yaml:4: data.comma: must be a single character, got ""`},
+		{"text column", base + "  text: ''\n", "t.yaml:4: data.text: must name the text column"},
+		{"missing values", base + "  missing_values: []\n", "t.yaml:4: data.missing_values: must list at least one value"},
+		// Checks that were already explicit stay so.
+		{"epochs", base + "model:\n  epochs: 0\n", "t.yaml:5: model.epochs: must be between 1 and 100000, got 0"},
+		{"batch size", base + "model:\n  batch_size: 0\n", "t.yaml:5: model.batch_size: must be between 1 and 1048576, got 0"},
+		{"patience", base + "model:\n  early_stopping: {patience: 0}\n", "t.yaml:5: model.early_stopping.patience: must be at least 1, got 0"},
+		{"epsilon", base + "model:\n  epsilon: 0\n", "t.yaml:5: model.epsilon: must be in (0, 1), got 0"},
+		{"rho", base + "model:\n  rho: 0\n", "t.yaml:5: model.rho: must be in (0, 1), got 0"},
+		{"parallel", base + "search:\n  parallel: 0\n", "t.yaml:5: search.parallel: must be between 1 and 1024, got 0"},
+		{"smote k", base + "  sampling: {strategy: smote, k: 0}\n", "t.yaml:4: data.sampling.k: must be at least 1, got 0"},
+		{"split", base + "  split: {test: 0}\n", "t.yaml:4: data.split.test: must be between 0 and 1 (exclusive), got 0"},
+		{"ngram max", base + "  text_options: {ngram_max: 0}\n", "t.yaml:4: data.text_options.ngram_max: 0 is below ngram_min 1"},
+		{"min token runes", base + "  text_options: {min_token_runes: 0}\n", "t.yaml:4: data.text_options.min_token_runes: 0, want >= 1"},
+		{"max df", base + "  text_options: {max_df: 0}\n", "t.yaml:4: data.text_options.max_df: 0, want a proportion"},
+		{"impute", base + "  impute: ''\n", `t.yaml:4: data.impute: must be one of mean, median, most_frequent, drop, got ""`},
+		{"optimizer", base + "model:\n  optimizer: ''\n", `t.yaml:5: model.optimizer: must be one of adam, rmsprop, sgd, got ""`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse("t.yaml", ".", []byte(tc.src))
+			if err == nil {
+				t.Fatalf("no error, want %q", tc.want)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error\n  %s\nwant it to contain\n  %s", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestParseZeroWhereValid checks that 0 stays accepted, as written, where 0
+// is a valid value, and that absent fields still take their defaults.
+func TestParseZeroWhereValid(t *testing.T) {
+	t.Parallel()
+	const base = "data: {path: x.csv}\n"
+	tests := []struct {
+		name, src string
+		got       func(s *Spec) any
+		want      any
+	}{
+		{"max retries", "search: {max_retries: 0}", func(s *Spec) any { return s.Search.MaxRetries }, 0},
+		{"timeout", "search: {timeout: 0}", func(s *Spec) any { return s.Search.Timeout }, time.Duration(0)},
+		{"warm-up", "search: {pruner: {median: {warmup_trials: 0, warmup_epochs: 0}}}", func(s *Spec) any { return *s.Search.Pruner }, MedianPrunerSpec{}},
+		{"seed", "seed: 0", func(s *Spec) any { return s.Seed }, uint64(0)},
+		{"dropout", "model: {dropout: 0}", func(s *Spec) any { return s.Model.Dropout }, 0.0},
+		{"count 1 on a point", "search: {space: {units: {min: 8, max: 8, count: 1}}}", func(s *Spec) any { return s.Search.Space[0].Count }, 1},
+		{"absent trials", "search: {sampler: random}", func(s *Spec) any { return s.TrialCount() }, 20},
+		{"absent grid trials", "search: {sampler: grid, space: {units: {values: [8, 16, 32]}}}", func(s *Spec) any { return s.TrialCount() }, 3},
+		{"absent learning rate", "model: {optimizer: sgd}", func(s *Spec) any { return s.TrainerConfig().Optimizer.LearningRate }, 0.01},
+		{"absent step", "search: {space: {units: {min: 4, max: 8}}}", func(s *Spec) any { n, _ := s.SpaceSize(); return n }, 5},
+		{"absent name", "seed: 1", func(s *Spec) any { return s.Name }, "z"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, err := Parse("z.yaml", ".", []byte(base+tc.src+"\n"))
 			if err != nil {
 				t.Fatal(err)
 			}
