@@ -2,8 +2,11 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -208,4 +211,30 @@ func TestViews(t *testing.T) {
 			_, err := s.w.ExecContext(ctx, stmt)
 			return err
 		})
+}
+
+func TestMustExist(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "typo.db")
+	if _, err := Open(ctx, path, Options{MustExist: true}); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "no sweep database at "+path) {
+		t.Fatalf("Open(missing, MustExist) error = %v, want one naming the path and wrapping fs.ErrNotExist", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Open with MustExist created %s (stat: %v)", path, err)
+	}
+	s, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(ctx, path, Options{MustExist: true})
+	if err != nil {
+		t.Fatalf("Open(existing, MustExist): %v", err)
+	}
+	s.Close()
+	if s, err := Open(ctx, ":memory:", Options{MustExist: true}); err != nil {
+		t.Errorf("Open(:memory:, MustExist): %v", err)
+	} else {
+		s.Close()
+	}
 }

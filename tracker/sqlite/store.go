@@ -14,6 +14,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -42,6 +44,10 @@ type Options struct {
 	Now func() time.Time
 	// ReadConns is the size of the read pool; default 4.
 	ReadConns int
+	// MustExist makes Open fail (wrapping fs.ErrNotExist) instead of
+	// creating a missing file: for commands that only read, where a
+	// mistyped path would otherwise show an empty store.
+	MustExist bool
 }
 
 // WithDefaults fills zero fields with their defaults.
@@ -121,6 +127,14 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	}
 	busy := fmt.Sprintf("_pragma=busy_timeout(%d)", opts.BusyTimeout.Milliseconds())
 	memory := path == ":memory:"
+	if opts.MustExist && !memory {
+		if _, err := os.Stat(path); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("no sweep database at %s: %w", path, fs.ErrNotExist)
+			}
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+	}
 	wdsn := path + "?" + busy + "&_pragma=foreign_keys(1)&_txlock=immediate"
 	if !memory {
 		// synchronous=NORMAL is durable against crashes of the process in
