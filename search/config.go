@@ -34,7 +34,8 @@ type Config struct {
 	// MaxRetries is how many times a failed trial is started again, in this
 	// call or a later one [1]; negative: never. Interruptions count as
 	// attempts, so a trial interrupted and then failing has fewer retries
-	// left.
+	// left. A failure wrapping ErrDeterministic is retried only by a later
+	// call (after the code or the spec changed), never at once.
 	MaxRetries int
 	// Grace is how long running trials may still run after scheduling has
 	// stopped (Stop closed, Deadline passed) before they are cancelled and

@@ -463,12 +463,12 @@ func (d *driver) runTrial(runCtx context.Context, k int, params Params, seed uin
 			d.emit(Event{Kind: EventTrialStarted, Trial: started, Running: running})
 		}
 
-		final := d.attempt(runCtx, started)
+		final, permanent := d.attempt(runCtx, started)
 
 		_, werr := retryStore(context.WithoutCancel(runCtx), d, storeCall{"finish trial", k}, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, d.store.FinishTrial(ctx, final)
 		})
-		again := final.Status == StatusFailed && d.retryAllowed(final.Attempt) && !d.isStopping() && runCtx.Err() == nil && werr == nil
+		again := final.Status == StatusFailed && !permanent && d.retryAllowed(final.Attempt) && !d.isStopping() && runCtx.Err() == nil && werr == nil
 		d.finish(final, again)
 		switch {
 		case errors.Is(werr, ErrTrialFinished):
@@ -483,8 +483,9 @@ func (d *driver) runTrial(runCtx context.Context, k int, params Params, seed uin
 	}
 }
 
-// attempt calls the objective once and classifies the outcome.
-func (d *driver) attempt(runCtx context.Context, t Trial) Trial {
+// attempt calls the objective once and classifies the outcome; permanent
+// reports a failure that a retry would repeat (ErrDeterministic).
+func (d *driver) attempt(runCtx context.Context, t Trial) (_ Trial, permanent bool) {
 	run := &Run{Number: t.Number, Params: t.Params, Seed: t.Seed, Attempt: t.Attempt}
 	if d.cfg.Pruner != nil || d.cfg.OnEvent != nil {
 		run.report = func(epoch int, value float64, values []float64) bool {
@@ -564,8 +565,9 @@ func (d *driver) attempt(runCtx context.Context, t Trial) Trial {
 	default:
 		t.Status = StatusFailed
 		t.Error = err.Error()
+		permanent = errors.Is(err, ErrDeterministic)
 	}
-	return t
+	return t, permanent
 }
 
 // callObjective calls the objective, turning a panic into an error with the

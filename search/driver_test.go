@@ -580,6 +580,36 @@ func TestFailedTrialsRetried(t *testing.T) {
 	}
 }
 
+func TestDeterministicFailureNotRetriedAtOnce(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	obj := func(ctx context.Context, run *search.Run) (*search.Result, error) {
+		if run.Number == 1 {
+			calls.Add(1)
+			return nil, search.Deterministic(fmt.Errorf("loss is NaN at epoch 4"))
+		}
+		return &search.Result{Value: 1}, nil
+	}
+	store := memory.New(nil)
+	sum := mustOptimize(t, context.Background(), store, testStudy("det"), gridSpace(3), search.Grid{},
+		obj, search.Config{Parallel: 2, MaxRetries: 2})
+	if tr := sum.Trials[1]; tr.Status != search.StatusFailed || tr.Attempt != 1 || tr.Error != "loss is NaN at epoch 4" || calls.Load() != 1 {
+		t.Errorf("trial 1: %s, attempt %d, %q after %d calls; want failed, attempt 1, the message, 1 call", tr.Status, tr.Attempt, tr.Error, calls.Load())
+	}
+	// A later run may retry it: the code or the spec may have changed.
+	sum = mustOptimize(t, context.Background(), store, testStudy("det"), gridSpace(3), search.Grid{},
+		obj, search.Config{Parallel: 2, MaxRetries: 2})
+	if tr := sum.Trials[1]; tr.Attempt != 2 || sum.Started != 1 || calls.Load() != 2 {
+		t.Errorf("resume: trial 1 attempt %d, started %d, %d calls; want 2, 1, 2", tr.Attempt, sum.Started, calls.Load())
+	}
+	if err := search.Deterministic(nil); err != nil {
+		t.Errorf("Deterministic(nil) = %v", err)
+	}
+	if err := search.Deterministic(context.Canceled); !errors.Is(err, context.Canceled) || !errors.Is(err, search.ErrDeterministic) {
+		t.Errorf("Deterministic(err) = %v: must wrap both err and ErrDeterministic", err)
+	}
+}
+
 func TestTrialTimeoutDeadlineTarget(t *testing.T) {
 	t.Parallel()
 	// sleepy takes 3 minutes of (fake) time per trial, 10 for trial 1.

@@ -13,12 +13,35 @@ import (
 // reported, and any partial Result it returned alongside.
 var ErrPruned = errors.New("trial pruned")
 
+// ErrDeterministic marks (wrapped, see Deterministic) an objective error
+// that would recur on a retry with the same params and seed: a diverging
+// model, data the configuration cannot use. The trial is recorded as failed
+// and not retried within the run.
+var ErrDeterministic = errors.New("deterministic failure")
+
+// Deterministic wraps err as an ErrDeterministic failure; the message stays
+// err's. A nil err stays nil.
+func Deterministic(err error) error {
+	if err == nil {
+		return nil
+	}
+	return deterministicError{err}
+}
+
+type deterministicError struct{ err error }
+
+func (e deterministicError) Error() string { return e.err.Error() }
+
+func (e deterministicError) Unwrap() []error { return []error{e.err, ErrDeterministic} }
+
 // Objective trains and evaluates one trial. It must honour ctx: when ctx is
 // cancelled (a second Ctrl-C, the grace period ending, a trial timeout) it
 // should return promptly, with ctx's error or a wrapped one.
 //
 // Outcomes: (result, nil) → complete; (partial or nil, error wrapping
-// ErrPruned) → pruned; any other error → failed with its message; a panic →
+// ErrPruned) → pruned; any other error → failed with its message, retried
+// in the run while Config.MaxRetries allows unless it wraps
+// ErrDeterministic; a panic →
 // failed with the panic message and a stack excerpt; ctx cancelled by the
 // driver → interrupted (whatever the objective returned, never complete).
 type Objective func(ctx context.Context, run *Run) (*Result, error)
