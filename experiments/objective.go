@@ -99,6 +99,11 @@ func NewObjective(spec *Spec, table *data.Table) *Objective {
 // validation and test sets.
 func (o *Objective) Run(ctx context.Context, run *search.Run) (*search.Result, error) {
 	t, err := o.train(ctx, run.Params, run.Seed, run.Report, 0)
+	if err != nil && ctx.Err() == nil && !errors.Is(err, search.ErrPruned) {
+		// A trial is a function of its params and seed: started again, it
+		// fails the same way.
+		err = search.Deterministic(err)
+	}
 	if t == nil {
 		return nil, err
 	}
