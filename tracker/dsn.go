@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -89,7 +90,7 @@ func Secrets(dsn string) []string {
 	}
 	// password=... as a URL query parameter or a keyword/value pair.
 	for s := dsn; ; {
-		i := strings.Index(strings.ToLower(s), "password=")
+		i := strings.Index(asciiLower(s), "password=")
 		if i < 0 {
 			break
 		}
@@ -116,6 +117,18 @@ func Secrets(dsn string) []string {
 	return out
 }
 
+// asciiLower lowers ASCII letters only, so that indexes into the result are
+// indexes into s (strings.ToLower changes the length of invalid UTF-8).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 // Redact replaces every secret in s with "xxxxx".
 func Redact(s string, secrets []string) string {
 	for _, p := range secrets {
@@ -124,9 +137,170 @@ func Redact(s string, secrets []string) string {
 	return s
 }
 
-// RedactDSN returns the DSN with its passwords replaced by "xxxxx", for
-// messages and logs.
-func RedactDSN(dsn string) string { return Redact(dsn, Secrets(dsn)) }
+// RedactDSN returns the DSN with the value of its password fields replaced
+// by "xxxxx", for messages and logs, and nothing else changed: in a URL
+// (postgres://user:PASSWORD@host/db?sslpassword=PASSWORD) the user info's
+// password and every query parameter whose name ends in "password"; in a
+// keyword/value DSN (host=h password='PASSWORD') every such keyword's value.
+// A user, host or database name equal to the password stays as it is. When
+// the fields it finds do not hold every secret Secrets finds (a DSN too
+// malformed to read), every occurrence of those secrets is replaced
+// instead.
+func RedactDSN(dsn string) string {
+	out, masked, ok := redactURL(dsn)
+	if !ok {
+		out, masked, ok = redactKeywords(dsn)
+	}
+	secrets := Secrets(dsn)
+	if !ok {
+		return Redact(dsn, secrets)
+	}
+	for _, s := range secrets {
+		if !slices.ContainsFunc(masked, func(m string) bool { return strings.Contains(m, s) || containsDecoded(m, s) }) {
+			return Redact(dsn, secrets)
+		}
+	}
+	return out
+}
+
+// containsDecoded reports whether m, percent-decoded as a path or a query
+// value, contains s.
+func containsDecoded(m, s string) bool {
+	if d, err := url.PathUnescape(m); err == nil && strings.Contains(d, s) {
+		return true
+	}
+	d, err := url.QueryUnescape(m)
+	return err == nil && strings.Contains(d, s)
+}
+
+// isPasswordKey reports whether a URL parameter or DSN keyword holds a
+// password (password, sslpassword).
+func isPasswordKey(k string) bool { return strings.HasSuffix(strings.ToLower(k), "password") }
+
+// redactURL masks the password fields of a scheme://... DSN and returns the
+// raw values it masked; ok is false when dsn is not of that form. The user
+// info ends at the last "@" when one follows the first "/", "?" or "#" (a
+// password holding those), as Secrets reads it.
+func redactURL(dsn string) (out string, masked []string, ok bool) {
+	i := strings.Index(dsn, "://")
+	if i <= 0 || !validScheme(dsn[:i]) {
+		return "", nil, false
+	}
+	var b strings.Builder
+	b.WriteString(dsn[:i+3])
+	rest := dsn[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	at := strings.LastIndex(rest[:end], "@")
+	if k := strings.LastIndex(rest, "@"); k >= end {
+		at = k
+	}
+	if at >= 0 {
+		user, pw, hasPW := strings.Cut(rest[:at], ":")
+		b.WriteString(user)
+		if hasPW {
+			b.WriteString(":xxxxx")
+			masked = append(masked, pw)
+		}
+		rest = rest[at:]
+	}
+	q := strings.IndexByte(rest, '?')
+	if q < 0 {
+		b.WriteString(rest)
+		return b.String(), masked, true
+	}
+	b.WriteString(rest[:q+1])
+	query, fragment := rest[q+1:], ""
+	if h := strings.IndexByte(query, '#'); h >= 0 {
+		query, fragment = query[:h], query[h:]
+	}
+	for j, param := range strings.Split(query, "&") {
+		if j > 0 {
+			b.WriteByte('&')
+		}
+		if k, v, ok := strings.Cut(param, "="); ok && isPasswordKey(k) && v != "" {
+			b.WriteString(k + "=xxxxx")
+			masked = append(masked, v)
+			continue
+		}
+		b.WriteString(param)
+	}
+	b.WriteString(fragment)
+	return b.String(), masked, true
+}
+
+// redactKeywords masks the password values of a keyword/value DSN
+// ("host=h user=u password=secret", values optionally in single quotes with
+// backslash escapes, as libpq reads them) and returns the raw values it
+// masked; ok is false when dsn is not of that form.
+func redactKeywords(dsn string) (out string, masked []string, ok bool) {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' }
+	var b strings.Builder
+	pairs := 0
+	for i := 0; i < len(dsn); {
+		start := i
+		for i < len(dsn) && isSpace(dsn[i]) {
+			i++
+		}
+		if i == len(dsn) {
+			b.WriteString(dsn[start:])
+			break
+		}
+		keyStart := i
+		for i < len(dsn) && dsn[i] != '=' && !isSpace(dsn[i]) {
+			i++
+		}
+		key := dsn[keyStart:i]
+		for i < len(dsn) && isSpace(dsn[i]) {
+			i++
+		}
+		if key == "" || i == len(dsn) || dsn[i] != '=' {
+			return "", nil, false
+		}
+		i++
+		for i < len(dsn) && isSpace(dsn[i]) {
+			i++
+		}
+		b.WriteString(dsn[start:i])
+		valStart, quoted := i, i < len(dsn) && dsn[i] == '\''
+		if quoted {
+			i++
+			for i < len(dsn) && dsn[i] != '\'' {
+				if dsn[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			if i >= len(dsn) {
+				return "", nil, false
+			}
+			i++
+		} else {
+			for i < len(dsn) && !isSpace(dsn[i]) {
+				if dsn[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			i = min(i, len(dsn))
+		}
+		val := dsn[valStart:i]
+		pairs++
+		switch {
+		case !isPasswordKey(key) || val == "" || val == "''":
+			b.WriteString(val)
+		case quoted:
+			b.WriteString("'xxxxx'")
+			masked = append(masked, val[1:len(val)-1])
+		default:
+			b.WriteString("xxxxx")
+			masked = append(masked, val)
+		}
+	}
+	return b.String(), masked, pairs > 0
+}
 
 // RedactError returns err unchanged when its message contains none of the
 // secrets, and otherwise an error with the secrets replaced by "xxxxx". The

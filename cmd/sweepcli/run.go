@@ -202,7 +202,7 @@ func (c *commands) dsnArg(dsn string) string {
 	if dsn == DefaultDB || dsn == c.env.DB {
 		return ""
 	}
-	arg := " --db " + shellQuote(displayDSN(dsn))
+	arg := " --db " + shellQuote(tracker.RedactDSN(dsn))
 	if len(tracker.Secrets(dsn)) > 0 {
 		arg += "   # with the password put back"
 	}

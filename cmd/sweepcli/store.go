@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
-	"strings"
 
 	"github.com/sweep-ml/sweep/search"
 	"github.com/sweep-ml/sweep/tracker"
@@ -38,7 +36,7 @@ func openStore(ctx context.Context, dsn string) (store, error) {
 		s, err = sqlite.Open(ctx, dsn, sqlite.Options{})
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", displayDSN(dsn), tracker.RedactError(err, tracker.Secrets(dsn)))
+		return nil, fmt.Errorf("open store %s: %w", tracker.RedactDSN(dsn), tracker.RedactError(err, tracker.Secrets(dsn)))
 	}
 	return s, nil
 }
@@ -54,31 +52,5 @@ func describeStore(dsn string) string {
 			return "SQLite " + p
 		}
 	}
-	return "PostgreSQL " + displayDSN(dsn)
-}
-
-// displayDSN returns a URL DSN with its password replaced by "xxxxx",
-// changing nothing else (a password that is also the user or host name
-// must not blank those out); DSNs that are not URLs go through
-// tracker.RedactDSN.
-func displayDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return tracker.RedactDSN(dsn)
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	q := u.Query()
-	if q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	out := u.String()
-	for _, s := range tracker.Secrets(dsn) {
-		if s != "xxxxx" && strings.Contains(out, s) && !strings.Contains(u.User.Username()+u.Host+u.Path, s) {
-			return tracker.RedactDSN(dsn)
-		}
-	}
-	return out
+	return "PostgreSQL " + tracker.RedactDSN(dsn)
 }

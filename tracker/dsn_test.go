@@ -1,0 +1,84 @@
+package tracker
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestRedactDSNFields(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, dsn, want string }{
+		{"URL password", "postgres://sweep:hunter2@db.example:5432/sweep?sslmode=disable", "postgres://sweep:xxxxx@db.example:5432/sweep?sslmode=disable"},
+		{"user equals password", "postgres://postgres:postgres@127.0.0.1:5432/sweep_test", "postgres://postgres:xxxxx@127.0.0.1:5432/sweep_test"},
+		{"password is also the host and database", "postgresql://u:db@db/db?application_name=db", "postgresql://u:xxxxx@db/db?application_name=db"},
+		{"password inside the user name", "postgres://admin:min@h/x", "postgres://admin:xxxxx@h/x"},
+		{"query password, order kept", "postgres://u@h/db?sslmode=disable&password=s3cret&connect_timeout=2", "postgres://u@h/db?sslmode=disable&password=xxxxx&connect_timeout=2"},
+		{"sslpassword too", "postgres://u:a@h/db?sslpassword=b&sslmode=verify-full", "postgres://u:xxxxx@h/db?sslpassword=xxxxx&sslmode=verify-full"},
+		{"percent-encoded password", "postgres://u:p%40ss@h/db", "postgres://u:xxxxx@h/db"},
+		{"password holding @ and /", "postgres://u:a@b/c@h/db", "postgres://u:xxxxx@h/db"},
+		{"empty password", "postgres://u:@h/db", "postgres://u:xxxxx@h/db"},
+		{"no password", "postgres://u@h/db#frag", "postgres://u@h/db#frag"},
+		{"keywords", "host=h user=u password=s3cret dbname=db", "host=h user=u password=xxxxx dbname=db"},
+		{"keywords, user equals password", "host=localhost user=postgres password=postgres dbname=postgres", "host=localhost user=postgres password=xxxxx dbname=postgres"},
+		{"keywords, quoted with an escape", `host=h password='it\'s here' user=u`, `host=h password='xxxxx' user=u`},
+		{"keywords, spaces around =", "host = h password = pw user = pw", "host = h password = xxxxx user = pw"},
+		// Bytes that are not UTF-8 before the password must not shift
+		// where it is found.
+		{"invalid UTF-8 before the password", "host=h user=\x86\x86 password=secret", "host=h user=\x86\x86 password=xxxxx"},
+		{"SQLite path", "./sweep.db", "./sweep.db"},
+		{"SQLite URI", "file:sweep.db?mode=ro", "file:sweep.db?mode=ro"},
+		// Unreadable as either form: every occurrence of the secret goes.
+		{"malformed keywords", "host=h password='unterminated user=u", "host=h password='xxxxx"},
+	}
+	for _, tc := range tests {
+		if got := RedactDSN(tc.dsn); got != tc.want {
+			t.Errorf("%s: RedactDSN(%q) = %q, want %q", tc.name, tc.dsn, got, tc.want)
+		}
+	}
+}
+
+// TestRedactErrorKeepsHiding checks that errors are still scrubbed of every
+// occurrence of a password, even where RedactDSN keeps an equal user name.
+func TestRedactErrorKeepsHiding(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ dsn, password string }{
+		{"postgres://postgres:postgres@127.0.0.1:5432/db", "postgres"},
+		{"host=h user=\xff\xfe password=secret", "secret"},
+	}
+	for _, tc := range tests {
+		err := RedactError(fmt.Errorf("connect %s: password %s rejected", RedactDSN(tc.dsn), tc.password), Secrets(tc.dsn))
+		if strings.Contains(err.Error(), tc.password) {
+			t.Errorf("RedactError = %q, still holds %q", err, tc.password)
+		}
+		if got := Secrets(tc.dsn); len(got) != 1 || got[0] != tc.password {
+			t.Errorf("Secrets(%q) = %q, want [%q]", tc.dsn, got, tc.password)
+		}
+	}
+}
+
+// FuzzRedactDSNFields checks that only the password field changes: any
+// password in the user info or a password keyword becomes "xxxxx", and the
+// rest of the DSN is kept byte for byte, whatever else equals the password.
+func FuzzRedactDSNFields(f *testing.F) {
+	f.Add("user", "h:5432/db?sslmode=disable")
+	f.Add("p@ss/w:rd?#", "host/db")
+	f.Add("h", "h/h?application_name=h")
+	f.Fuzz(func(t *testing.T, pw, rest string) {
+		if strings.Contains(strings.ToLower(pw+rest), "password") {
+			return
+		}
+		if !strings.Contains(rest, "@") {
+			dsn := "postgres://user:" + pw + "@" + rest
+			if got, want := RedactDSN(dsn), "postgres://user:xxxxx@"+rest; got != want {
+				t.Errorf("RedactDSN(%q) = %q, want %q", dsn, got, want)
+			}
+		}
+		if pw != "" && !strings.ContainsAny(pw, " \t\n\r\f\v'\\") {
+			dsn := "host=h user=" + pw + " password=" + pw + " dbname=d"
+			if got, want := RedactDSN(dsn), "host=h user="+pw+" password=xxxxx dbname=d"; got != want {
+				t.Errorf("RedactDSN(%q) = %q, want %q", dsn, got, want)
+			}
+		}
+	})
+}
