@@ -1,0 +1,109 @@
+package experiments
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/sweep-ml/sweep/search"
+)
+
+// dataParam reports whether a space parameter changes the data a trial
+// trains on (its preprocessing or resampling) rather than the model.
+func dataParam(name string) bool {
+	switch name {
+	case "sampling", "smote_k", "scale", "impute":
+		return true
+	}
+	return paramByName(name).text
+}
+
+// checkValues returns the values of p that Check prepares: each listed
+// value, the fixed value, or the two ends of a range (as the grid reaches
+// them).
+func (p *ParamSpec) checkValues() []search.Value {
+	switch {
+	case p.Fixed != nil:
+		return []search.Value{*p.Fixed}
+	case p.Values != nil:
+		return p.Values
+	case paramByName(p.Name).kind == search.KindInt:
+		lo, hi := int64(p.Min), int64(p.Max)
+		if step := int64(p.Step); step > 1 && p.Count == 0 {
+			hi = lo + (hi-lo)/step*step
+		}
+		return []search.Value{search.Int(lo), search.Int(hi)}
+	}
+	hi := p.Max
+	if p.Step > 0 && p.Count == 0 {
+		hi = p.Min + math.Floor((p.Max-p.Min)/p.Step+1e-9)*p.Step
+	}
+	return []search.Value{search.Float(p.Min), search.Float(hi)}
+}
+
+// Check prepares the data as the study's trials will, before any of them
+// trains: the split, the preprocessing and the resampling of trial 0's seed,
+// for the first value of every data parameter of the space (sampling,
+// smote_k, scale, impute, the text options), then for each other value of
+// one parameter at a time (both ends of a range). A problem that would fail
+// every trial using it — one class, a class too small to split, a min_df
+// no term reaches, SMOTE on text, a resampling target naming no class — is
+// returned once as a *FieldError on the spec's line: the data section, or
+// the space parameter whose value causes it. The preprocessing fitted here
+// is kept for the trials.
+func (o *Objective) Check(ctx context.Context) error {
+	var params []*ParamSpec
+	base := search.Params{}
+	for i := range o.spec.Search.Space {
+		p := &o.spec.Search.Space[i]
+		if dataParam(p.Name) {
+			params = append(params, p)
+			base[p.Name] = p.checkValues()[0]
+		}
+	}
+	seed := SampleSeed(search.TrialSeed(o.spec.Seed, 0))
+	prepare := func(params search.Params) string {
+		r, err := o.spec.Resolve(params)
+		if err == nil {
+			cfg := r.DataConfig()
+			if err = cfg.Validate(); err == nil {
+				f, ferr := o.fitted(ctx, cfg)
+				if err = ferr; err == nil {
+					_, err = f.Resample(cfg.Sampling, seed)
+				}
+			}
+		}
+		if err == nil {
+			return ""
+		}
+		return strings.TrimPrefix(oneLine(err.Error()), "resample: ")
+	}
+	if msg := prepare(base); msg != "" {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if len(params) > 0 {
+			msg += fmt.Sprintf(" (with %s from the space)", base)
+		}
+		// "sampling.targets.x: no such class" lands on its own line.
+		return o.spec.downstreamError("data", errors.New(msg))
+	}
+	for _, p := range params {
+		for _, v := range p.checkValues()[1:] {
+			try := search.Params{}
+			for n, b := range base {
+				try[n] = b
+			}
+			try[p.Name] = v
+			if msg := prepare(try); msg != "" {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				return o.spec.fieldError("search.space."+p.Name, fmt.Sprintf("value %s: %s", v, msg))
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+package experiments
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCheck: problems that would fail every trial using a configuration are
+// found before training and reported once, on the spec line that causes
+// them.
+func TestCheck(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, content string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var numeric, oneClass, tiny, text strings.Builder
+	numeric.WriteString("a,b,label\n")
+	oneClass.WriteString("a,b,label\n")
+	tiny.WriteString("a,b,label\n")
+	text.WriteString("text,label\n")
+	words := []string{"alpha beta", "gamma delta", "beta gamma", "delta alpha"}
+	for i := range 40 {
+		row := string(rune('0'+i%10)) + "," + string(rune('0'+(i*7)%10))
+		numeric.WriteString(row + ",c" + string(rune('0'+i%2)) + "\n")
+		oneClass.WriteString(row + ",only\n")
+		tiny.WriteString(row + ",big\n")
+		text.WriteString(words[i%4] + " word" + string(rune('a'+i%3)) + ",c" + string(rune('0'+i%2)) + "\n")
+	}
+	tiny.WriteString("1,2,rare\n1,3,rare\n")
+	write("numeric.csv", numeric.String())
+	write("one.csv", oneClass.String())
+	write("tiny.csv", tiny.String())
+	write("text.csv", text.String())
+
+	tests := []struct {
+		name, spec string
+		line       int
+		want       string // "" for no error
+	}{
+		{"fine", "data: {path: numeric.csv}\nsearch:\n  space:\n    sampling: {values: [none, smote, oversample]}\n    scale: {values: [standard, minmax]}\n", 0, ""},
+		{"one class", "data: {path: one.csv}\n", 1, "data: "},
+		{"class too small to split", "data: {path: tiny.csv}\n", 1, `"rare"`},
+		{"min_df above every term", "data:\n  path: text.csv\n  text: text\n  text_options: {min_df: 1000}\n", 1, "data: "},
+		{"smote on text from the space", "data:\n  path: text.csv\n  text: text\nsearch:\n  space:\n    sampling: {values: [none, smote]}\n", 6, "search.space.sampling: value smote: "},
+		{"unknown class in targets", "data:\n  path: numeric.csv\n  sampling:\n    strategy: oversample\n    targets: {nope: 50}\n", 5, "data.sampling.targets.nope: no such class"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".yaml")
+			s, err := Parse(path, dir, []byte(tc.spec))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			tab, err := LoadData(context.Background(), s)
+			if err != nil {
+				t.Fatalf("LoadData: %v", err)
+			}
+			err = NewObjective(s, tab).Check(context.Background())
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("Check: %v", err)
+				}
+				return
+			}
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Check error = %v, want a *FieldError", err)
+			}
+			t.Log(err)
+			if fe.Line != tc.line || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Check error = %v (line %d), want line %d containing %q", err, fe.Line, tc.line, tc.want)
+			}
+		})
+	}
+}
