@@ -127,6 +127,7 @@ func (c *commands) run(ctx *cli.Context) error {
 
 	study := spec.Study(table)
 	recorded := 0
+	var runStore search.Store = st
 	if prev, err := st.StudyByName(runCtx, study.Name); err == nil {
 		if !spec.SameSource(prev.Spec) {
 			return fmt.Errorf("study %q already exists with a different spec; pass --study NAME to start a new study", study.Name)
@@ -143,6 +144,7 @@ func (c *commands) run(ctx *cli.Context) error {
 			return err
 		}
 		recorded = len(trials)
+		runStore = &primedStore{Store: st, studyID: prev.ID, trials: trials}
 	} else if !errors.Is(err, search.ErrNotFound) {
 		return fmt.Errorf("look up study %q: %w", study.Name, err)
 	}
@@ -177,7 +179,7 @@ func (c *commands) run(ctx *cli.Context) error {
 	prog := newProgress(out, c.env, total, spec.Direction(), spec.Search.Objective)
 	cfg.OnEvent = prog.event
 	obj := experiments.NewObjective(spec, table)
-	sum, err := search.Optimize(runCtx, st, study, space, sampler, obj.Run, cfg)
+	sum, err := search.Optimize(runCtx, runStore, study, space, sampler, obj.Run, cfg)
 	prog.finish()
 	if len(sum.Trials) > 0 {
 		printSummary(out, sum, spec, c.dsnArg(dsn))
@@ -194,6 +196,26 @@ func (c *commands) run(ctx *cli.Context) error {
 		return cli.Exit(fmt.Sprintf("stopped by signal after %d trials; run the same command to resume", sum.Started), ExitFailure)
 	}
 	return nil
+}
+
+// primedStore answers the first Trials call for a study with the trials
+// run already read to count them, so that resuming reads a study's trials
+// once; later calls, and calls for other studies, go to the store. Optimize
+// lists the trials once, before it starts any; the store's leases keep a
+// list read a moment earlier as safe as a fresh one.
+type primedStore struct {
+	search.Store
+	studyID int64
+	trials  []search.Trial
+	used    bool
+}
+
+func (p *primedStore) Trials(ctx context.Context, studyID int64) ([]search.Trial, error) {
+	if !p.used && studyID == p.studyID {
+		p.used = true
+		return p.trials, nil
+	}
+	return p.Store.Trials(ctx, studyID)
 }
 
 // dsnArg returns the --db argument to repeat in suggested commands: empty
