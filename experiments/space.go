@@ -338,43 +338,31 @@ func kindName(k search.Kind) string {
 	return "string"
 }
 
-// size returns the number of points of the dimension, and false for a
-// continuous range.
-func (p *ParamSpec) size() (int, bool) {
-	switch {
-	case p.Fixed != nil:
-		return 1, true
-	case p.Values != nil:
-		return len(p.Values), true
-	case p.Count > 0 && paramByName(p.Name).kind == search.KindInt:
-		return len(intPoints(int64(p.Min), int64(p.Max), p.Count, p.Log)), true
-	case p.Count > 0:
-		return p.Count, true
-	case p.Step > 0:
-		return int(math.Floor((p.Max-p.Min)/p.Step+1e-9)) + 1, true
-	case paramByName(p.Name).kind == search.KindInt:
-		return int(p.Max-p.Min) + 1, true
-	case p.Min == p.Max:
-		return 1, true
-	}
-	return 0, false
+// continuous reports whether the dimension is a float range without step or
+// count: infinitely many points, so no grid.
+func (p *ParamSpec) continuous() bool {
+	return p.Fixed == nil && p.Values == nil && paramByName(p.Name).kind != search.KindInt &&
+		p.Count == 0 && p.Step == 0 && p.Min != p.Max
 }
 
-// SpaceSize returns the number of distinct points of the search space, and
-// false when a continuous range makes it infinite. A size that overflows
-// is reported as math.MaxInt.
+// SpaceSize returns the number of points the grid sampler enumerates over
+// the search space (search.Space.GridSize), and false when a continuous
+// range makes it infinite or the space is invalid. A grid too large for
+// the sampler (more than math.MaxInt32 points) is reported as math.MaxInt.
 func (s *Spec) SpaceSize() (int, bool) {
-	n := 1
 	for i := range s.Search.Space {
-		k, ok := s.Search.Space[i].size()
-		if !ok {
+		if s.Search.Space[i].continuous() {
 			return 0, false
 		}
-		if k > 0 && n > math.MaxInt/k {
-			n = math.MaxInt
-			continue
-		}
-		n *= k
+	}
+	space, err := s.SearchSpace()
+	if err != nil {
+		return 0, false
+	}
+	n, err := space.GridSize()
+	if err != nil {
+		// Every dimension is finite, so only the size can be the error.
+		return math.MaxInt, true
 	}
 	return n, true
 }

@@ -470,7 +470,7 @@ func (s *Spec) Validate() error {
 	if s.Search.Sampler == "grid" {
 		if _, finite := s.SpaceSize(); !finite {
 			for _, p := range s.Search.Space {
-				if _, ok := p.size(); !ok {
+				if p.continuous() {
 					return s.fieldError("search.space."+p.Name, "grid search needs a finite set: give values, or min and max with step or count")
 				}
 			}

@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -490,5 +491,32 @@ model:
 	}
 	if err := tc.Validate(); err != nil {
 		t.Errorf("trainer config invalid: %v", err)
+	}
+}
+
+func TestSpaceSizeLimits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, space string
+		want        int
+		finite      bool
+	}{
+		{"continuous range", "dropout: {min: 0.0, max: 0.5}\n    units: {values: [8, 16]}", 0, false},
+		{"degenerate float range", "dropout: {min: 0.25, max: 0.25}\n    units: {values: [8, 16]}", 2, true},
+		{"at the grid's limit", "units: {min: 1, max: 65535}\n    batch_size: {min: 1, max: 32768}", 65535 * 32768, true},
+		// 65536 × 32768 points is one past math.MaxInt32, the most a grid
+		// enumerates, though it fits in an int.
+		{"past the grid's limit", "units: {min: 1, max: 65536}\n    batch_size: {min: 1, max: 32768}", math.MaxInt, true},
+		// 65536 × 10⁶ × 10⁵ × 16 × 100 ≈ 1.05e19 overflows an int64.
+		{"past any int", "units: {min: 1, max: 65536}\n    batch_size: {min: 1, max: 1000000}\n    epochs: {min: 1, max: 100000}\n    layers: {min: 1, max: 16}\n    smote_k: {min: 1, max: 100}", math.MaxInt, true},
+	}
+	for _, tc := range tests {
+		s, err := Parse("g.yaml", ".", []byte("data: {path: x.csv}\nsearch:\n  space:\n    "+tc.space+"\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got, finite := s.SpaceSize(); got != tc.want || finite != tc.finite {
+			t.Errorf("%s: SpaceSize = %d, %v; want %d, %v", tc.name, got, finite, tc.want, tc.finite)
+		}
 	}
 }

@@ -262,7 +262,7 @@ func printPlan(w io.Writer, spec *experiments.Spec, path string, table string, s
 	if n, ok := spec.SpaceSize(); ok {
 		size = fmt.Sprintf("%d points", n)
 		if n == math.MaxInt {
-			size = "more points than can be counted"
+			size = fmt.Sprintf("more than %d points, too many for a grid", math.MaxInt32)
 		}
 	}
 	names := make([]string, len(spec.Search.Space))
