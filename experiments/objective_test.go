@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,6 +54,11 @@ func TestObjectiveQuickstart(t *testing.T) {
 		r := tr.Result
 		if r.Value != r.Values["val_macro_f1"] || math.IsNaN(r.Value) || r.Values["test_accuracy"] <= 0 {
 			t.Errorf("trial %d values %v", tr.Number, r.Values)
+		}
+		// Every metric has its column in the stores, and every column is
+		// filled.
+		if got, want := slices.Sorted(maps.Keys(r.Values)), slices.Sorted(slices.Values(tracker.MetricNames())); !slices.Equal(got, want) {
+			t.Errorf("trial %d values %q, want tracker's metrics %q", tr.Number, got, want)
 		}
 		if len(r.Evaluations) != 2 || len(r.Evaluations[0].Classes) != 3 || len(r.History) != r.EpochsRun {
 			t.Errorf("trial %d: evaluations %d, history %d, epochs %d", tr.Number, len(r.Evaluations), len(r.History), r.EpochsRun)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -150,6 +151,21 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 	return nil
 }
 
+// splitMetrics reads tracker.MetricNames ("val_loss", "test_loss", ...) as
+// splits and per-split metric names, each in the order it first appears.
+func splitMetrics() (splits, names []string) {
+	for _, m := range tracker.MetricNames() {
+		split, name, _ := strings.Cut(m, "_")
+		if !slices.Contains(splits, split) {
+			splits = append(splits, split)
+		}
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return splits, names
+}
+
 func fmtFloat(v float64) string {
 	if math.IsNaN(v) {
 		return ""
@@ -291,11 +307,14 @@ func writeTrial(w io.Writer, d tracker.TrialDetail) {
 	fmt.Fprintf(w, "outcome    %d epochs run, best epoch %d, stopped: %s\n", r.EpochsRun, r.BestEpoch, r.StopReason)
 
 	fmt.Fprintln(w, "\nmetrics")
-	tw := newTable(w, "", "loss", "accuracy", "balanced_accuracy", "macro_f1", "weighted_f1")
-	for _, split := range []string{"val", "test"} {
-		tw.row(split, fmtMetric(valueOr(r.Values, split+"_loss")), fmtMetric(valueOr(r.Values, split+"_accuracy")),
-			fmtMetric(valueOr(r.Values, split+"_balanced_accuracy")), fmtMetric(valueOr(r.Values, split+"_macro_f1")),
-			fmtMetric(valueOr(r.Values, split+"_weighted_f1")))
+	splits, names := splitMetrics()
+	tw := newTable(w, append([]string{""}, names...)...)
+	for _, split := range splits {
+		cells := []string{split}
+		for _, n := range names {
+			cells = append(cells, fmtMetric(valueOr(r.Values, split+"_"+n)))
+		}
+		tw.row(cells...)
 	}
 	tw.flush()
 
