@@ -19,11 +19,16 @@ const (
 )
 
 // BackendOf tells which store a DSN names: postgres:// and postgresql://
-// URLs are PostgreSQL; sqlite:PATH, sqlite://PATH, file:PATH and plain file
-// paths are SQLite. Any other scheme:// is an error, as is an empty DSN.
+// URLs and keyword/value DSNs ("host=h user=u password=p dbname=d", as
+// libpq and pgx read them; see IsKeywordDSN) are PostgreSQL; sqlite:PATH,
+// sqlite://PATH, file:PATH and plain file paths are SQLite. Any other
+// scheme:// is an error, as is an empty DSN.
 func BackendOf(dsn string) (Backend, error) {
 	if strings.TrimSpace(dsn) == "" {
-		return "", errors.New("empty DSN: want a file path, sqlite:PATH or postgres://...")
+		return "", errors.New("empty DSN: want a file path, sqlite:PATH, postgres://... or host=... dbname=...")
+	}
+	if IsKeywordDSN(dsn) {
+		return BackendPostgres, nil
 	}
 	scheme, _, ok := strings.Cut(dsn, ":")
 	if ok {
@@ -34,10 +39,58 @@ func BackendOf(dsn string) (Backend, error) {
 			return BackendSQLite, nil
 		}
 		if strings.HasPrefix(dsn[len(scheme):], "://") && validScheme(scheme) {
-			return "", fmt.Errorf("unknown DSN scheme %q: want a file path, sqlite:PATH or postgres://...", scheme)
+			return "", fmt.Errorf("unknown DSN scheme %q: want a file path, sqlite:PATH, postgres://... or host=... dbname=...", scheme)
 		}
 	}
 	return BackendSQLite, nil
+}
+
+// libpqKeywords are the connection keywords of libpq
+// (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS)
+// that name a server, a database or credentials: one of them makes a
+// keyword/value DSN.
+var libpqKeywords = []string{
+	"host", "hostaddr", "port", "dbname", "user", "password", "passfile",
+	"service", "sslmode", "sslpassword", "connect_timeout", "application_name",
+	"target_session_attrs",
+}
+
+// IsKeywordDSN reports whether dsn is a PostgreSQL keyword/value
+// connection string: its first word is KEY=VALUE (spaces around "=" allowed)
+// with KEY a name of letters, digits and underscores, and one of its words
+// is a libpq connection keyword such as host, port, dbname, user or
+// password. A file path has a first word of that form only when it is a
+// bare file name holding "="; to use such a file as SQLite, write it as
+// ./NAME or sqlite:NAME.
+func IsKeywordDSN(dsn string) bool {
+	s := strings.TrimLeft(dsn, " \t\n\r\f\v")
+	key := func(s string) (string, bool) {
+		i := 0
+		for i < len(s) && (s[i] == '_' || s[i] >= 'a' && s[i] <= 'z' || s[i] >= 'A' && s[i] <= 'Z' || i > 0 && s[i] >= '0' && s[i] <= '9') {
+			i++
+		}
+		k := s[:i]
+		if k == "" || !strings.HasPrefix(strings.TrimLeft(s[i:], " \t"), "=") {
+			return "", false
+		}
+		return k, true
+	}
+	if _, ok := key(s); !ok {
+		return false
+	}
+	for _, w := range strings.Fields(s) {
+		if k, ok := key(w); ok && slices.Contains(libpqKeywords, strings.ToLower(k)) {
+			return true
+		}
+	}
+	// "host = h": the keyword stands alone before its "=".
+	words := strings.Fields(s)
+	for i, w := range words {
+		if i+1 < len(words) && strings.HasPrefix(words[i+1], "=") && slices.Contains(libpqKeywords, strings.ToLower(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 func validScheme(s string) bool {

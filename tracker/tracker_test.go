@@ -98,6 +98,19 @@ func TestBackendOf(t *testing.T) {
 		{"/var/lib/sweep/sweep.db", BackendSQLite, false},
 		{`C:\sweep\sweep.db`, BackendSQLite, false},
 		{"./results:2026.db", BackendSQLite, false},
+		// Keyword/value DSNs, as libpq and pgx read them.
+		{"host=127.0.0.1 user=postgres password=canary-pw-123", BackendPostgres, false},
+		{"  dbname=sweep", BackendPostgres, false},
+		{"application_name=x HOST=h", BackendPostgres, false},
+		{"sslmode=disable host = h port=5432", BackendPostgres, false},
+		{"host = h", BackendPostgres, false},
+		{"password='a b' host=h", BackendPostgres, false},
+		// File names holding "=" stay SQLite unless a connection keyword
+		// says otherwise.
+		{"results=2026.db", BackendSQLite, false},
+		{"./host=h.db", BackendSQLite, false},
+		{"data/my host=1.db", BackendSQLite, false},
+		{"sqlite:host=h.db", BackendSQLite, false},
 		{"mysql://u@h/db", "", true},
 		{"", "", true},
 		{"   ", "", true},

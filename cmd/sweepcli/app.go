@@ -124,7 +124,8 @@ func NewApp(env Env) *cli.App {
 		Usage: "hyperparameter sweeps and experiment tracking for MLP classifiers",
 		Description: "sweep runs a search over an MLP's hyperparameters described by a YAML spec,\n" +
 			"records every trial in SQLite or PostgreSQL, and reproduces any trial by its ID.\n" +
-			"The store is --db, else $SWEEP_DB, else " + DefaultDB + " (postgres:// URLs use PostgreSQL).\n" +
+			"The store is --db, else $SWEEP_DB, else " + DefaultDB + " (postgres:// URLs and\n" +
+			"host=... dbname=... keyword strings use PostgreSQL).\n" +
 			"Flags may come before or after arguments.",
 		Writer:          env.Stdout,
 		ErrWriter:       env.Stderr,
@@ -153,7 +154,7 @@ type commands struct {
 
 // dbFlag is the --db flag every store-using command has.
 func dbFlag() cli.Flag {
-	return &cli.StringFlag{Name: "db", Usage: "store `DSN`: a SQLite file path or postgres://user:pass@host/db", DefaultText: "$SWEEP_DB, else " + DefaultDB}
+	return &cli.StringFlag{Name: "db", Usage: "store `DSN`: a SQLite file path, postgres://user:pass@host/db or 'host=h user=u password=p dbname=db'", DefaultText: "$SWEEP_DB, else " + DefaultDB}
 }
 
 // dsn returns the store DSN: --db, SWEEP_DB, or the default file.

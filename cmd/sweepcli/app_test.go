@@ -402,3 +402,46 @@ func FuzzReorderArgs(f *testing.F) {
 		}
 	})
 }
+
+// TestKeywordDSN checks that a keyword/value DSN is PostgreSQL: every
+// command fails to reach the server, says so with the password masked,
+// and leaves no SQLite file behind named after the DSN.
+func TestKeywordDSN(t *testing.T) {
+	const canary = "canary-pw-123"
+	dsn := "host=127.0.0.1 port=1 user=postgres password=" + canary + " dbname=sweep connect_timeout=2"
+	spec, err := filepath.Abs(quickstart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, args := range [][]string{
+		{"run", spec, "--trials", "1"},
+		{"studies"},
+		{"leaderboard"},
+		{"show", "1"},
+		{"export", "quickstart"},
+	} {
+		for _, env := range []struct {
+			name string
+			env  Env
+			args []string
+		}{{"--db", Env{}, append(args, "--db", dsn)}, {"SWEEP_DB", Env{DB: dsn}, args}} {
+			t.Run(args[0]+" "+env.name, func(t *testing.T) {
+				r := sweep(t, env.env, env.args...)
+				if r.code != ExitFailure {
+					t.Errorf("exit %d, want %d", r.code, ExitFailure)
+				}
+				if want := "password=xxxxx"; !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "postgres 127.0.0.1:1/sweep") {
+					t.Errorf("stderr names no PostgreSQL server with the password masked (%q):\n%s", want, r.stderr)
+				}
+				if strings.Contains(r.stdout+r.stderr, canary) {
+					t.Errorf("output shows the password:\nstdout: %s\nstderr: %s", r.stdout, r.stderr)
+				}
+			})
+		}
+	}
+	if files, _ := os.ReadDir(dir); len(files) > 0 {
+		t.Errorf("the commands created %s in the working directory", files[0].Name())
+	}
+}
