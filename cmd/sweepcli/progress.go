@@ -106,17 +106,16 @@ func (p *progress) finishedLine(ev search.Event) string {
 	t := ev.Trial
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%strial %d (ID %d) %s", p.stamp(ev.Time), t.Number, t.ID, t.Status)
+	if t.Attempt > 1 {
+		fmt.Fprintf(&sb, " (attempt %d)", t.Attempt)
+	}
 	if r := t.Result; r != nil && t.Status == search.StatusComplete {
 		fmt.Fprintf(&sb, " %s=%s test_macro_f1=%s epochs=%d", p.objective, fmtMetric(r.Value), fmtMetric(valueOr(r.Values, "test_macro_f1")), r.EpochsRun)
 	} else if r != nil && t.Status == search.StatusPruned {
 		fmt.Fprintf(&sb, " at epoch %d", r.EpochsRun)
 	}
 	if t.Error != "" && t.Status != search.StatusPruned {
-		msg := t.Error
-		if i := strings.IndexByte(msg, '\n'); i >= 0 {
-			msg = msg[:i]
-		}
-		fmt.Fprintf(&sb, ": %s", msg)
+		fmt.Fprintf(&sb, ": %s", firstLine(t.Error))
 	}
 	fmt.Fprintf(&sb, " [%d/%d", p.done, p.total)
 	if !math.IsNaN(p.best.value) {

@@ -30,9 +30,15 @@ func events(t0 time.Time) []search.Event {
 		{Kind: search.EventEpoch, Time: at(1), Trial: tr(2, 1, search.StatusRunning, 0), Epoch: 1, Value: 0.75},
 		{Kind: search.EventTrialFinished, Time: at(2), Trial: tr(2, 1, search.StatusComplete, 0.9)},
 		{Kind: search.EventTrialFinished, Time: at(3), Trial: tr(1, 0, search.StatusFailed, 0)},
-		{Kind: search.EventTrialStarted, Time: at(3), Trial: tr(1, 0, search.StatusRunning, 0)},
-		{Kind: search.EventTrialFinished, Time: at(4), Trial: tr(1, 0, search.StatusComplete, 0.95)},
+		{Kind: search.EventTrialStarted, Time: at(3), Trial: again(tr(1, 0, search.StatusRunning, 0))},
+		{Kind: search.EventTrialFinished, Time: at(4), Trial: again(tr(1, 0, search.StatusComplete, 0.95))},
 	}
+}
+
+// again marks a trial as its second attempt.
+func again(t search.Trial) search.Trial {
+	t.Attempt = 2
+	return t
 }
 
 func TestProgressPlain(t *testing.T) {
@@ -46,7 +52,7 @@ func TestProgressPlain(t *testing.T) {
 	p.finish()
 	want := "2026-01-02T03:04:07Z trial 1 (ID 2) complete val_macro_f1=0.9000 test_macro_f1=0.8000 epochs=3 [1/2, best 0.9000 (ID 2)] dropout=0.1235 units=16\n" +
 		"2026-01-02T03:04:08Z trial 0 (ID 1) failed: trainer: diverged [2/2, best 0.9000 (ID 2)] dropout=0.1235 units=8\n" +
-		"2026-01-02T03:04:09Z trial 0 (ID 1) complete val_macro_f1=0.9500 test_macro_f1=0.8500 epochs=3 [2/2, best 0.9500 (ID 1)] dropout=0.1235 units=8\n"
+		"2026-01-02T03:04:09Z trial 0 (ID 1) complete (attempt 2) val_macro_f1=0.9500 test_macro_f1=0.8500 epochs=3 [2/2, best 0.9500 (ID 1)] dropout=0.1235 units=8\n"
 	if buf.String() != want {
 		t.Errorf("plain progress:\n%s\nwant:\n%s", buf.String(), want)
 	}
@@ -83,5 +89,29 @@ func TestProgressTerminal(t *testing.T) {
 	p.finish()
 	if p.drawn != 0 {
 		t.Errorf("finish left %d lines drawn", p.drawn)
+	}
+}
+
+// TestFinishedLine checks the line of a finished trial: the attempt when
+// it is a retry, the first line of the error.
+func TestFinishedLine(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	params := search.Params{"units": search.Int(8)}
+	tests := []struct {
+		trial search.Trial
+		want  string
+	}{
+		{search.Trial{ID: 3, Number: 2, Status: search.StatusFailed, Attempt: 1, Params: params, Error: "scaler: NaN\nstack"},
+			"trial 2 (ID 3) failed: scaler: NaN [0/4] units=8"},
+		{search.Trial{ID: 3, Number: 2, Status: search.StatusFailed, Attempt: 2, Params: params, Error: "scaler: NaN"},
+			"trial 2 (ID 3) failed (attempt 2): scaler: NaN [0/4] units=8"},
+	}
+	for _, tc := range tests {
+		p := newProgress(nil, Env{Now: func() time.Time { return t0 }}.withDefaults(), 4, search.Maximize, "val_macro_f1")
+		got := p.finishedLine(search.Event{Kind: search.EventTrialFinished, Time: t0, Trial: tc.trial})
+		if want := "2026-01-02T03:04:05Z " + tc.want; got != want {
+			t.Errorf("finishedLine:\n got %q\nwant %q", got, want)
+		}
 	}
 }

@@ -118,6 +118,13 @@ func (c *commands) run(ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	// Data problems that would fail every trial (one class, a class too
+	// small to split, SMOTE on text, ...) are spec errors, found before
+	// the store is opened and any trial is recorded.
+	obj := experiments.NewObjective(spec, table)
+	if err := obj.Check(runCtx); err != nil {
+		return err
+	}
 	dsn := c.dsn(ctx)
 	st, err := openStore(runCtx, dsn)
 	if err != nil {
@@ -178,7 +185,6 @@ func (c *commands) run(ctx *cli.Context) error {
 	}
 	prog := newProgress(out, c.env, total, spec.Direction(), spec.Search.Objective)
 	cfg.OnEvent = prog.event
-	obj := experiments.NewObjective(spec, table)
 	sum, err := search.Optimize(runCtx, runStore, study, space, sampler, obj.Run, cfg)
 	prog.finish()
 	if len(sum.Trials) > 0 {
@@ -195,7 +201,56 @@ func (c *commands) run(ctx *cli.Context) error {
 	if sum.Reason == search.StopSignal || sum.Reason == search.StopCancelled {
 		return cli.Exit(fmt.Sprintf("stopped by signal after %d trials; run the same command to resume", sum.Started), ExitFailure)
 	}
+	if failures := groupFailures(sum.Trials); sum.Count(search.StatusComplete) == 0 && len(failures) > 0 {
+		n := sum.Count(search.StatusFailed)
+		msg := fmt.Sprintf("no trial completed: %d %s failed", n, plural(n, "trial", "trials"))
+		if len(failures) == 1 {
+			msg += ": " + failures[0].msg
+		} else {
+			msg += fmt.Sprintf(" with %d distinct errors (listed above); the most frequent, %d times: %s", len(failures), failures[0].count, failures[0].msg)
+		}
+		return cli.Exit(msg, ExitFailure)
+	}
 	return nil
+}
+
+// failure is one distinct failure message of a study's trials.
+type failure struct {
+	msg   string
+	count int
+}
+
+// groupFailures returns the distinct first lines of the failed trials'
+// errors, the most frequent first (ties: the first seen).
+func groupFailures(trials []search.Trial) []failure {
+	var out []failure
+	at := map[string]int{}
+	for _, t := range trials {
+		if t.Status != search.StatusFailed {
+			continue
+		}
+		msg := firstLine(t.Error)
+		if i, ok := at[msg]; ok {
+			out[i].count++
+			continue
+		}
+		at[msg] = len(out)
+		out = append(out, failure{msg: msg, count: 1})
+	}
+	slices.SortStableFunc(out, func(a, b failure) int { return b.count - a.count })
+	return out
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // primedStore answers the first Trials call for a study with the trials
@@ -305,6 +360,12 @@ func printSummary(w io.Writer, sum search.Summary, spec *experiments.Spec, dbArg
 	slices.SortFunc(done, func(a, b search.Trial) int { return compareRank(d, rankKeyOf(a), rankKeyOf(b)) })
 	if len(done) == 0 {
 		fmt.Fprintln(w, "no trial completed")
+		if failures := groupFailures(sum.Trials); len(failures) > 0 {
+			fmt.Fprintln(w, "\nfailures:")
+			for _, f := range failures {
+				fmt.Fprintf(w, "  %d× %s\n", f.count, f.msg)
+			}
+		}
 		return
 	}
 	if len(done) > 5 {

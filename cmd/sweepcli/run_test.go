@@ -2,6 +2,11 @@ package sweepcli
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sweep-ml/sweep/search"
@@ -59,5 +64,84 @@ func TestPrimedStoreResume(t *testing.T) {
 	}
 	if ran != 1 || len(sum.Trials) != 3 {
 		t.Errorf("resume ran %d trials and recorded %d, want 1 and 3", ran, len(sum.Trials))
+	}
+}
+
+// wineSpec writes a spec over the wine data set with a small, fast model;
+// extra is appended to its search section.
+func wineSpec(t *testing.T, dir, name, extra string) string {
+	t.Helper()
+	data, err := filepath.Abs("../../experiments/data/wine.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writeFile(t, dir, name, "data:\n  path: "+data+"\nmodel: {layers: [4], epochs: 2}\nsearch:\n  trials: 2\n"+extra)
+}
+
+// TestRunCheck checks that a data problem that would fail every trial is
+// reported as a spec error, on the spec's line, before any trial runs or
+// the store is created.
+func TestRunCheck(t *testing.T) {
+	dir := t.TempDir()
+	var rows strings.Builder
+	rows.WriteString("a,b,label\n")
+	for i := range 30 {
+		fmt.Fprintf(&rows, "%d,%d,only\n", i, i%7)
+	}
+	writeFile(t, dir, "one.csv", rows.String())
+	spec := writeFile(t, dir, "one.yaml", "name: one\ndata:\n  path: one.csv\nsearch: {trials: 2}\n")
+	db := filepath.Join(dir, "sweep.db")
+	r := sweep(t, Env{DB: db}, "run", spec)
+	if r.code != ExitFailure {
+		t.Errorf("exit %d, want %d", r.code, ExitFailure)
+	}
+	if want := "sweep: " + spec + ":2: data: "; !strings.HasPrefix(r.stderr, want) || !strings.Contains(r.stderr, "one class") {
+		t.Errorf("stderr = %q, want it to start with %q and name the single class", r.stderr, want)
+	}
+	if strings.Contains(r.stdout, "trial 0") {
+		t.Errorf("trials ran:\n%s", r.stdout)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("the store was created (stat: %v)", err)
+	}
+}
+
+// TestRunAllFailed checks that a sweep in which every trial failed exits 1
+// and groups the failures, and that a failed retry's line names its
+// attempt.
+func TestRunAllFailed(t *testing.T) {
+	dir := t.TempDir()
+	spec := wineSpec(t, dir, "fail.yaml", "  trial_timeout: 1ns\n  max_retries: 1\n")
+	r := sweep(t, Env{DB: filepath.Join(dir, "sweep.db")}, "run", spec)
+	if r.code != ExitFailure {
+		t.Errorf("exit %d, want %d", r.code, ExitFailure)
+	}
+	// The timeout strikes either before or inside the first epoch, so the
+	// two trials' messages may differ after "timed out after 1ns: ".
+	for _, want := range []string{"no trial completed\n", "\nfailures:\n  ", "× timed out after 1ns: ", "failed (attempt 2): timed out"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if want := "sweep: no trial completed: 2 trials failed"; !strings.HasPrefix(r.stderr, want) || !strings.Contains(r.stderr, "timed out after 1ns: ") {
+		t.Errorf("stderr = %q, want it to start with %q and give the error", r.stderr, want)
+	}
+}
+
+func TestGroupFailures(t *testing.T) {
+	t.Parallel()
+	tr := func(st search.Status, msg string) search.Trial { return search.Trial{Status: st, Error: msg} }
+	got := groupFailures([]search.Trial{
+		tr(search.StatusFailed, "b: one class\ndetail"),
+		tr(search.StatusComplete, ""),
+		tr(search.StatusFailed, "a: diverged"),
+		tr(search.StatusInterrupted, "interrupted: context canceled"),
+		tr(search.StatusFailed, "a: diverged"),
+		tr(search.StatusFailed, "b: one class\nother detail"),
+		tr(search.StatusFailed, "c: nan"),
+	})
+	want := []failure{{"b: one class", 2}, {"a: diverged", 2}, {"c: nan", 1}}
+	if !slices.Equal(got, want) {
+		t.Errorf("groupFailures = %v, want %v", got, want)
 	}
 }
