@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sweep-ml/sweep/tracker"
+	"github.com/sweep-ml/sweep/tracker/sqlite"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -231,6 +233,11 @@ func TestUserErrors(t *testing.T) {
 	noData := writeFile(t, dir, "nodata.yaml", "data:\n  path: missing.csv\n")
 	noLabel := writeFile(t, dir, "nolabel.yaml", "data:\n  path: "+data+"\n  label: species\n")
 	db := filepath.Join(dir, "sweep.db")
+	st, err := sqlite.Open(context.Background(), db, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
 	tests := []struct {
 		name string
 		args []string
@@ -250,6 +257,7 @@ func TestUserErrors(t *testing.T) {
 		{"bad format", []string{"leaderboard", "--format", "xml", "--db", db}, 2, "--format must be table, csv or json"},
 		{"bad where", []string{"leaderboard", "--where", "units", "--db", db}, 2, "--where wants PARAM=VALUE"},
 		{"predict without data", []string{"predict", "1", "--db", db}, 2, "predict: --data CSV is required"},
+		{"no database", []string{"studies", "--db", filepath.Join(dir, "typo.db")}, 1, "no sweep database at " + filepath.Join(dir, "typo.db") + ": name the store with --db DSN or SWEEP_DB, or create it with sweep run SPEC.yaml"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -443,5 +451,55 @@ func TestKeywordDSN(t *testing.T) {
 	}
 	if files, _ := os.ReadDir(dir); len(files) > 0 {
 		t.Errorf("the commands created %s in the working directory", files[0].Name())
+	}
+}
+
+// TestReadingCommandsCreateNoStore checks that the commands that only read
+// the store fail on a missing SQLite file, saying where they looked, and
+// leave no file behind; sweep run creates it.
+func TestReadingCommandsCreateNoStore(t *testing.T) {
+	spec, err := filepath.Abs(quickstart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	newRows := writeFile(t, t.TempDir(), "new.csv", "text\nhello\n")
+	for _, args := range [][]string{
+		{"studies"},
+		{"leaderboard"},
+		{"show", "1"},
+		{"export", "quickstart"},
+		{"reproduce", "1"},
+		{"predict", "1", "--data", newRows},
+	} {
+		for _, tc := range []struct {
+			name, path string
+			env        Env
+			args       []string
+		}{
+			{"default", DefaultDB, Env{}, args},
+			{"SWEEP_DB", "typo.db", Env{DB: "typo.db"}, args},
+			{"--db", "sub/typo.db", Env{}, append(slices.Clone(args), "--db", "sub/typo.db")},
+		} {
+			t.Run(args[0]+" "+tc.name, func(t *testing.T) {
+				r := sweep(t, tc.env, tc.args...)
+				if want := "sweep: no sweep database at " + tc.path + ": name the store with --db DSN or SWEEP_DB"; r.code != ExitFailure || !strings.HasPrefix(r.stderr, want) {
+					t.Errorf("exit %d, stderr %q; want exit %d and %q", r.code, r.stderr, ExitFailure, want)
+				}
+			})
+		}
+	}
+	if files, _ := os.ReadDir(dir); len(files) > 0 {
+		t.Fatalf("reading commands created %s", files[0].Name())
+	}
+	if r := sweep(t, Env{}, "run", spec, "--trials", "1"); r.code != 0 {
+		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(DefaultDB); err != nil {
+		t.Errorf("run did not create the store: %v", err)
+	}
+	if r := sweep(t, Env{}, "studies"); r.code != 0 || !strings.Contains(r.stdout, "quickstart") {
+		t.Errorf("studies after run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -75,7 +75,7 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 		}
 		q.Where = append(q.Where, f)
 	}
-	st, err := openStore(ctx.Context, c.dsn(ctx))
+	st, err := openExisting(ctx.Context, c.dsn(ctx))
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func (c *commands) studies(ctx *cli.Context) error {
 	if ctx.NArg() > 0 {
 		return usagef("studies: takes no arguments")
 	}
-	st, err := openStore(ctx.Context, c.dsn(ctx))
+	st, err := openExisting(ctx.Context, c.dsn(ctx))
 	if err != nil {
 		return err
 	}
@@ -235,7 +235,7 @@ func (c *commands) export(ctx *cli.Context) error {
 	if err != nil {
 		return usagef("export: --format: %v", err)
 	}
-	st, err := openStore(ctx.Context, c.dsn(ctx))
+	st, err := openExisting(ctx.Context, c.dsn(ctx))
 	if err != nil {
 		return err
 	}
@@ -258,7 +258,7 @@ func (c *commands) show(ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx.Context, c.dsn(ctx))
+	st, err := openExisting(ctx.Context, c.dsn(ctx))
 	if err != nil {
 		return err
 	}

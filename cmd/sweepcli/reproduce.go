@@ -28,7 +28,7 @@ func (c *commands) reproduce(ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx.Context, c.dsn(ctx))
+	st, err := openExisting(ctx.Context, c.dsn(ctx))
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (c *commands) predict(ctx *cli.Context) error {
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("predict: data file %s does not exist", path)
 	}
-	st, err := openStore(ctx.Context, c.dsn(ctx))
+	st, err := openExisting(ctx.Context, c.dsn(ctx))
 	if err != nil {
 		return err
 	}

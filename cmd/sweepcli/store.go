@@ -2,8 +2,10 @@ package sweepcli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 
 	"github.com/sweep-ml/sweep/search"
 	"github.com/sweep-ml/sweep/tracker"
@@ -21,9 +23,25 @@ type store interface {
 	Close() error
 }
 
-// openStore opens the store a DSN names. Errors never carry the DSN's
-// password.
+// openStore opens the store a DSN names, creating a missing SQLite file:
+// for sweep run. Errors never carry the DSN's password.
 func openStore(ctx context.Context, dsn string) (store, error) {
+	return open(ctx, dsn, sqlite.Options{})
+}
+
+// openExisting opens the store a DSN names for a command that only reads
+// it: a missing SQLite file is an error saying where the store was looked
+// for, not a new empty store.
+func openExisting(ctx context.Context, dsn string) (store, error) {
+	s, err := open(ctx, dsn, sqlite.Options{MustExist: true})
+	if errors.Is(err, fs.ErrNotExist) {
+		path, _ := sqlite.Path(dsn)
+		return nil, fmt.Errorf("no sweep database at %s: name the store with --db DSN or SWEEP_DB, or create it with sweep run SPEC.yaml", path)
+	}
+	return s, err
+}
+
+func open(ctx context.Context, dsn string, opts sqlite.Options) (store, error) {
 	backend, err := tracker.BackendOf(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("--db: %w", tracker.RedactError(err, tracker.Secrets(dsn)))
@@ -33,7 +51,7 @@ func openStore(ctx context.Context, dsn string) (store, error) {
 	case tracker.BackendPostgres:
 		s, err = openPostgres(ctx, dsn)
 	default:
-		s, err = sqlite.Open(ctx, dsn, sqlite.Options{})
+		s, err = sqlite.Open(ctx, dsn, opts)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", tracker.RedactDSN(dsn), tracker.RedactError(err, tracker.Secrets(dsn)))
