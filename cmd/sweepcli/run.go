@@ -49,34 +49,7 @@ func (c *commands) run(ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if ctx.IsSet("study") {
-		spec.Name = ctx.String("study")
-	}
-	if ctx.IsSet("parallel") {
-		if ctx.Int("parallel") < 1 {
-			return usagef("run: --parallel must be at least 1, got %d", ctx.Int("parallel"))
-		}
-		spec.Search.Parallel = ctx.Int("parallel")
-	}
-	if ctx.IsSet("trials") {
-		if ctx.Int("trials") < 1 {
-			return usagef("run: --trials must be at least 1, got %d", ctx.Int("trials"))
-		}
-		spec.Search.Trials = ctx.Int("trials")
-	}
-	if ctx.IsSet("timeout") {
-		if ctx.Duration("timeout") < 0 {
-			return usagef("run: --timeout must not be negative")
-		}
-		spec.Search.Timeout = ctx.Duration("timeout")
-	}
-	if ctx.IsSet("grace") && ctx.Duration("grace") <= 0 {
-		return usagef("run: --grace must be positive, got %s", ctx.Duration("grace"))
-	}
-	if ctx.IsSet("seed") {
-		spec.Seed = ctx.Uint64("seed")
-	}
-	if err := spec.Validate(); err != nil {
+	if err := applyRunFlags(ctx, spec); err != nil {
 		return err
 	}
 	space, err := spec.SearchSpace()
@@ -251,6 +224,55 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// specFlags maps the spec fields that run's flags override to the flags.
+var specFlags = map[string]string{
+	"name":            "study",
+	"seed":            "seed",
+	"search.parallel": "parallel",
+	"search.trials":   "trials",
+	"search.timeout":  "timeout",
+}
+
+// applyRunFlags overrides spec's fields with the flags given and validates
+// the result. The spec file was valid on its own, so a field error now is
+// the flag's, and is reported as a usage error naming the flag.
+func applyRunFlags(ctx *cli.Context, spec *experiments.Spec) error {
+	if ctx.IsSet("timeout") && ctx.Duration("timeout") < 0 {
+		return usagef("run: --timeout: must not be negative, got %s", ctx.Duration("timeout"))
+	}
+	if ctx.IsSet("grace") && ctx.Duration("grace") <= 0 {
+		return usagef("run: --grace: must be positive, got %s", ctx.Duration("grace"))
+	}
+	if ctx.IsSet("study") {
+		spec.Name = ctx.String("study")
+	}
+	if ctx.IsSet("parallel") {
+		spec.Search.Parallel = ctx.Int("parallel")
+	}
+	if ctx.IsSet("trials") {
+		spec.Search.Trials = ctx.Int("trials")
+		if spec.Search.Trials == 0 {
+			// 0 in a file means the default; on the command line it
+			// is a mistake.
+			return usagef("run: --trials: must be between 1 and 1000000, got 0")
+		}
+	}
+	if ctx.IsSet("timeout") {
+		spec.Search.Timeout = ctx.Duration("timeout")
+	}
+	if ctx.IsSet("seed") {
+		spec.Seed = ctx.Uint64("seed")
+	}
+	err := spec.Validate()
+	var fe *experiments.FieldError
+	if errors.As(err, &fe) {
+		if flag, ok := specFlags[fe.Path]; ok && ctx.IsSet(flag) {
+			return usagef("run: --%s: %s", flag, fe.Msg)
+		}
+	}
+	return err
 }
 
 // primedStore answers the first Trials call for a study with the trials

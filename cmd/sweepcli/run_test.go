@@ -145,3 +145,34 @@ func TestGroupFailures(t *testing.T) {
 		t.Errorf("groupFailures = %v, want %v", got, want)
 	}
 }
+
+// TestRunFlagErrors checks that a bad flag value is blamed on the flag, as
+// a usage error, not on a line of the spec.
+func TestRunFlagErrors(t *testing.T) {
+	dir := t.TempDir()
+	spec := wineSpec(t, dir, "flags.yaml", "  parallel: 2\n")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--parallel", "100000"}, "run: --parallel: must be between 1 and 1024, got 100000"},
+		{[]string{"--parallel", "0"}, "run: --parallel: must be between 1 and 1024, got 0"},
+		{[]string{"--trials", "0"}, "run: --trials: must be between 1 and 1000000, got 0"},
+		{[]string{"--trials", "-3"}, "run: --trials: must be between 1 and 1000000, got -3"},
+		{[]string{"--study", "bad/name"}, `run: --study: must be 1 to 100 characters of letters, digits, '-', '_' or '.', got "bad/name"`},
+		{[]string{"--timeout", "-1s"}, "run: --timeout: must not be negative, got -1s"},
+		{[]string{"--grace", "0s"}, "run: --grace: must be positive, got 0s"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			r := sweep(t, Env{DB: filepath.Join(dir, "sweep.db")}, append([]string{"run", spec}, tc.args...)...)
+			if r.code != ExitUsage {
+				t.Errorf("exit %d, want %d", r.code, ExitUsage)
+			}
+			first, _, _ := strings.Cut(r.stderr, "\n")
+			if want := "sweep: " + tc.want; first != want {
+				t.Errorf("stderr first line\n  %s\nwant\n  %s", first, want)
+			}
+		})
+	}
+}
