@@ -1,6 +1,7 @@
 package sweepcli
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -80,6 +81,9 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 		return err
 	}
 	defer st.Close()
+	if err := checkWhere(ctx.Context, st, q.Study, q.Where); err != nil {
+		return err
+	}
 	entries, err := st.Leaderboard(ctx.Context, q)
 	if err != nil {
 		return err
@@ -148,6 +152,56 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 		tw.row(append(cells, fmtParams(e.Params))...)
 	}
 	tw.flush()
+	return nil
+}
+
+// checkWhere makes a --where naming no parameter of the study (of any
+// study, without --study) a usage error listing the parameters, where the
+// store would answer with an empty leaderboard. A study whose stored spec
+// does not parse (written by another version) disables the check.
+func checkWhere(ctx context.Context, st store, study string, where []tracker.ParamFilter) error {
+	if len(where) == 0 {
+		return nil
+	}
+	list, err := st.Studies(ctx)
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	var perStudy []string
+	for _, s := range list {
+		if study != "" && s.Study.Name != study {
+			continue
+		}
+		spec, err := experiments.StoredSpec(s.Study, ".")
+		if err != nil {
+			return nil
+		}
+		space, err := spec.SearchSpace()
+		if err != nil {
+			return nil
+		}
+		var names []string
+		for _, p := range space.Params {
+			known[p.Name] = true
+			names = append(names, p.Name)
+		}
+		slices.Sort(names)
+		perStudy = append(perStudy, s.Study.Name+": "+strings.Join(names, ", "))
+	}
+	if len(perStudy) == 0 {
+		return nil // no such study: the leaderboard is empty anyway
+	}
+	for _, f := range where {
+		if known[f.Name] {
+			continue
+		}
+		if study != "" {
+			_, names, _ := strings.Cut(perStudy[0], ": ")
+			return usagef("leaderboard: --where %s: study %s has no parameter %q; its parameters are %s", f.Name, study, f.Name, names)
+		}
+		return usagef("leaderboard: --where %s: no study has a parameter %q; the parameters are %s", f.Name, f.Name, strings.Join(perStudy, "; "))
+	}
 	return nil
 }
 

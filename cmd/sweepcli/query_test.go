@@ -2,6 +2,7 @@ package sweepcli
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -43,5 +44,33 @@ func TestShowMetrics(t *testing.T) {
 	}
 	if rows*len(header) != len(values) {
 		t.Errorf("%d rows × %d columns, want the %d metrics", rows, len(header), len(values))
+	}
+}
+
+// TestWhereUnknownParam checks that --where with a name the study's space
+// does not have is a usage error listing the parameters, not an empty
+// leaderboard.
+func TestWhereUnknownParam(t *testing.T) {
+	env := Env{DB: filepath.Join(t.TempDir(), "s.db")}
+	if r := sweep(t, env, "run", quickstart, "--trials", "1", "--study", "q"); r.code != 0 {
+		t.Fatalf("run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--study", "q", "--where", "bogus=1"}, ExitUsage,
+			`sweep: leaderboard: --where bogus: study q has no parameter "bogus"; its parameters are dropout, learning_rate, sampling, units`},
+		{[]string{"--where", "units=8", "--where", "Units=8"}, ExitUsage,
+			`sweep: leaderboard: --where Units: no study has a parameter "Units"; the parameters are q: dropout, learning_rate, sampling, units`},
+		{[]string{"--study", "q", "--where", "units=4"}, ExitOK, ""},
+		{[]string{"--study", "other", "--where", "bogus=1"}, ExitFailure, `sweep: leaderboard: study "other": not found`},
+	}
+	for _, tc := range tests {
+		r := sweep(t, env, append([]string{"leaderboard"}, tc.args...)...)
+		if first, _, _ := strings.Cut(r.stderr, "\n"); r.code != tc.code || first != tc.want {
+			t.Errorf("leaderboard %q: exit %d, stderr %q; want exit %d, %q", tc.args, r.code, r.stderr, tc.code, tc.want)
+		}
 	}
 }
