@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/sweep-ml/sweep/search"
+	"github.com/sweep-ml/sweep/trainer/data"
 )
 
 // dataParam reports whether a space parameter changes the data a trial
@@ -106,4 +107,38 @@ func (o *Objective) Check(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// ImputeDropped returns how many rows of the table impute "drop" leaves out
+// (those with a missing numeric feature), and whether every trial drops
+// them (data.impute, or every impute value of the space, is drop). It is 0
+// when no trial imputes by dropping, and for text data, which impute does
+// not touch. The preprocessing fitted here is kept for the trials.
+func (o *Objective) ImputeDropped(ctx context.Context) (dropped int, everyTrial bool, err error) {
+	values := []string{o.spec.Data.Impute}
+	for _, p := range o.spec.Search.Space {
+		if p.Name == "impute" {
+			values = values[:0]
+			for _, v := range p.checkValues() {
+				values = append(values, v.Str)
+			}
+		}
+	}
+	drops := 0
+	for _, v := range values {
+		if v == data.ImputeDrop {
+			drops++
+		}
+	}
+	if drops == 0 || o.table.IsText() {
+		return 0, false, nil
+	}
+	cfg := o.spec.DataConfig()
+	cfg.Impute = data.ImputeDrop
+	f, err := o.fitted(ctx, cfg)
+	if err != nil {
+		return 0, false, err
+	}
+	used := len(f.TrainRows) + len(f.ValRows) + len(f.TestRows)
+	return o.table.Len() - used, drops == len(values), nil
 }

@@ -98,6 +98,10 @@ func (c *commands) run(ctx *cli.Context) error {
 	if err := obj.Check(runCtx); err != nil {
 		return err
 	}
+	dropped, everyTrial, err := obj.ImputeDropped(runCtx)
+	if err != nil {
+		return err
+	}
 	dsn := c.dsn(ctx)
 	st, err := openStore(runCtx, dsn)
 	if err != nil {
@@ -137,7 +141,7 @@ func (c *commands) run(ctx *cli.Context) error {
 			total = n
 		}
 	}
-	printPlan(out, spec, path, describeTable(table), study, recorded, total, describeStore(dsn))
+	printPlan(out, spec, path, describeTable(table, dropped, everyTrial), study, recorded, total, describeStore(dsn))
 
 	cfg := search.Config{
 		Parallel:     spec.Search.Parallel,
@@ -317,8 +321,10 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// describeTable summarizes a loaded data file on one line.
-func describeTable(t *data.Table) string {
+// describeTable summarizes a loaded data file on one line, with the rows
+// that impute "drop" leaves out: in every trial, or in those that impute by
+// dropping.
+func describeTable(t *data.Table, imputeDropped int, everyTrial bool) string {
 	classes := map[string]bool{}
 	for _, l := range t.Labels {
 		classes[l] = true
@@ -330,6 +336,12 @@ func describeTable(t *data.Table) string {
 	s := fmt.Sprintf("%d rows, %s, %d classes", t.Len(), feat, len(classes))
 	if t.Dropped > 0 {
 		s += fmt.Sprintf(", %d malformed rows dropped", t.Dropped)
+	}
+	switch {
+	case imputeDropped > 0 && everyTrial:
+		s += fmt.Sprintf(", %d dropped for missing values", imputeDropped)
+	case imputeDropped > 0:
+		s += fmt.Sprintf(", %d with missing values dropped when impute=drop", imputeDropped)
 	}
 	return s
 }

@@ -176,3 +176,36 @@ func TestRunFlagErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRunPlanImputeDrop checks that the plan says how many rows impute
+// "drop" removes.
+func TestRunPlanImputeDrop(t *testing.T) {
+	dir := t.TempDir()
+	wine, err := os.ReadFile("../../experiments/data/wine.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Blank a cell in rows 2 and 3 (file lines 3 and 4).
+	lines := strings.Split(string(wine), "\n")
+	for _, i := range []int{2, 3} {
+		lines[i] = "," + strings.SplitN(lines[i], ",", 2)[1]
+	}
+	writeFile(t, dir, "wine.csv", strings.Join(lines, "\n"))
+	const model = "model: {layers: [4], epochs: 1}\n"
+	for _, tc := range []struct{ name, spec, want string }{
+		{"impute drop", "data: {path: wine.csv, impute: drop}\n" + model + "search: {trials: 1}\n",
+			"(178 rows, 13 numeric features, 3 classes, 2 dropped for missing values;"},
+		{"drop in the space", "data: {path: wine.csv}\n" + model + "search:\n  trials: 2\n  space: {impute: {values: [mean, drop]}}\n",
+			"(178 rows, 13 numeric features, 3 classes, 2 with missing values dropped when impute=drop;"},
+		{"impute mean", "data: {path: wine.csv}\n" + model + "search: {trials: 1}\n",
+			"(178 rows, 13 numeric features, 3 classes;"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := writeFile(t, dir, "drop.yaml", tc.spec)
+			r := sweep(t, Env{DB: filepath.Join(t.TempDir(), "sweep.db")}, "run", p)
+			if r.code != 0 || !strings.Contains(r.stdout, tc.want) {
+				t.Errorf("exit %d, want the plan to contain %q:\n%s%s", r.code, tc.want, r.stdout, r.stderr)
+			}
+		})
+	}
+}
