@@ -145,9 +145,9 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 	}
 	tw := newTable(out, append(append([]string{"ID", "study", "#", head}, key...), "params")...)
 	for _, e := range entries {
-		cells := []string{fmt.Sprint(e.TrialID), e.Study, fmt.Sprint(e.Number), fmtMetric(e.Value)}
+		cells := []string{fmt.Sprint(e.TrialID), e.Study, fmt.Sprint(e.Number), fmtNumber(e.Value)}
 		for _, m := range key {
-			cells = append(cells, fmtMetric(valueOr(e.Metrics, m)))
+			cells = append(cells, fmtNumber(valueOr(e.Metrics, m)))
 		}
 		tw.row(append(cells, fmtParams(e.Params))...)
 	}
@@ -220,6 +220,19 @@ func splitMetrics() (splits, names []string) {
 	return splits, names
 }
 
+// fmtNumber formats a metric or loss for reading: 4 decimals from 1e-4 up
+// to 1e6 (0.9227), 4 significant digits in exponent form beyond (1.235e+72,
+// 3e-07, +Inf), so that a diverging loss stays one short cell; "-" for NaN.
+func fmtNumber(v float64) string {
+	switch a := math.Abs(v); {
+	case math.IsNaN(v):
+		return "-"
+	case a == 0 || a >= 1e-4 && a < 1e6:
+		return strconv.FormatFloat(v, 'f', 4, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
+}
+
 func fmtFloat(v float64) string {
 	if math.IsNaN(v) {
 		return ""
@@ -260,7 +273,7 @@ func (c *commands) studies(ctx *cli.Context) error {
 			best = fmt.Sprint(s.BestTrialID)
 		}
 		tw.row(s.Study.Name, fmt.Sprint(s.Trials), fmt.Sprint(s.Counts[search.StatusComplete]), fmt.Sprint(s.Counts[search.StatusPruned]),
-			fmt.Sprint(s.Counts[search.StatusFailed]), s.Study.Objective+" ("+s.Study.Direction.String()+")", fmtMetric(s.Best), best,
+			fmt.Sprint(s.Counts[search.StatusFailed]), s.Study.Objective+" ("+s.Study.Direction.String()+")", fmtNumber(s.Best), best,
 			s.Study.CreatedAt.UTC().Format(time.DateTime))
 	}
 	tw.flush()
@@ -357,7 +370,7 @@ func writeTrial(w io.Writer, d tracker.TrialDetail) {
 	}
 	fmt.Fprintf(w, "code       %s\n", experiments.DescribeCode(r.Code))
 	fmt.Fprintf(w, "pipeline   %s\n", r.PipelineFingerprint)
-	fmt.Fprintf(w, "objective  %s = %s\n", s.Objective, fmtMetric(r.Value))
+	fmt.Fprintf(w, "objective  %s = %s\n", s.Objective, fmtNumber(r.Value))
 	fmt.Fprintf(w, "outcome    %d epochs run, best epoch %d, stopped: %s\n", r.EpochsRun, r.BestEpoch, r.StopReason)
 
 	fmt.Fprintln(w, "\nmetrics")
@@ -366,7 +379,7 @@ func writeTrial(w io.Writer, d tracker.TrialDetail) {
 	for _, split := range splits {
 		cells := []string{split}
 		for _, n := range names {
-			cells = append(cells, fmtMetric(valueOr(r.Values, split+"_"+n)))
+			cells = append(cells, fmtNumber(valueOr(r.Values, split+"_"+n)))
 		}
 		tw.row(cells...)
 	}
@@ -380,8 +393,8 @@ func writeTrial(w io.Writer, d tracker.TrialDetail) {
 			if e.Epoch == r.BestEpoch {
 				mark = " *"
 			}
-			tw.row(fmt.Sprint(e.Epoch)+mark, fmtMetric(e.TrainLoss), fmtMetric(e.TrainAcc), fmtMetric(e.ValLoss),
-				fmtMetric(e.ValAcc), fmtMetric(e.ValMacroF1), fmt.Sprintf("%.3f", e.Seconds))
+			tw.row(fmt.Sprint(e.Epoch)+mark, fmtNumber(e.TrainLoss), fmtNumber(e.TrainAcc), fmtNumber(e.ValLoss),
+				fmtNumber(e.ValAcc), fmtNumber(e.ValMacroF1), fmt.Sprintf("%.3f", e.Seconds))
 		}
 		tw.flush()
 	}
@@ -389,7 +402,7 @@ func writeTrial(w io.Writer, d tracker.TrialDetail) {
 		fmt.Fprintf(w, "\nclassification report (%s)\n", ev.Split)
 		tw := newTable(w, "class", "precision", "recall", "f1", "support")
 		for _, c := range ev.Classes {
-			tw.row(c.Label, fmtMetric(c.Precision), fmtMetric(c.Recall), fmtMetric(c.F1), fmt.Sprint(c.Support))
+			tw.row(c.Label, fmtNumber(c.Precision), fmtNumber(c.Recall), fmtNumber(c.F1), fmt.Sprint(c.Support))
 		}
 		tw.flush()
 		if len(ev.Confusion) > 0 {

@@ -2,6 +2,7 @@ package sweepcli
 
 import (
 	"bytes"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,7 +38,7 @@ func TestShowMetrics(t *testing.T) {
 			t.Fatalf("row %q has %d cells, header %q", l, len(cells), header)
 		}
 		for i, name := range header {
-			if want := fmtMetric(values[cells[0]+"_"+name]); cells[i+1] != want {
+			if want := fmtNumber(values[cells[0]+"_"+name]); cells[i+1] != want {
 				t.Errorf("%s %s = %s, want %s", cells[0], name, cells[i+1], want)
 			}
 		}
@@ -71,6 +72,60 @@ func TestWhereUnknownParam(t *testing.T) {
 		r := sweep(t, env, append([]string{"leaderboard"}, tc.args...)...)
 		if first, _, _ := strings.Cut(r.stderr, "\n"); r.code != tc.code || first != tc.want {
 			t.Errorf("leaderboard %q: exit %d, stderr %q; want exit %d, %q", tc.args, r.code, r.stderr, tc.code, tc.want)
+		}
+	}
+}
+
+func TestFmtNumber(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		v    float64
+		want string
+	}{
+		{0.92274, "0.9227"},
+		{0, "0.0000"},
+		{-1.5, "-1.5000"},
+		{1e-4, "0.0001"},
+		{999999.5, "999999.5000"},
+		{1.23456e72, "1.235e+72"},
+		{-4e6, "-4e+06"},
+		{3e-7, "3e-07"},
+		{math.MaxFloat64, "1.798e+308"},
+		{math.Inf(1), "+Inf"},
+		{math.NaN(), "-"},
+	}
+	for _, tc := range tests {
+		if got := fmtNumber(tc.v); got != tc.want {
+			t.Errorf("fmtNumber(%v) = %q, want %q", tc.v, got, tc.want)
+		}
+	}
+}
+
+// TestShowDiverged checks that show prints the losses of a diverging run,
+// finite but huge, as short numbers in every table.
+func TestShowDiverged(t *testing.T) {
+	t.Parallel()
+	huge := 1.2345678e72
+	r := &search.Result{
+		Value:     0.1,
+		Values:    map[string]float64{"val_loss": huge, "test_loss": -huge, "val_macro_f1": 0.1},
+		BestEpoch: 1, EpochsRun: 2,
+		History: []search.Epoch{
+			{Epoch: 1, TrainLoss: 3.5, ValLoss: 1e40, ValAcc: 0.3, ValMacroF1: 0.1},
+			{Epoch: 2, TrainLoss: huge, ValLoss: huge, ValAcc: 0.3, ValMacroF1: 0.1},
+		},
+	}
+	var buf bytes.Buffer
+	writeTrial(&buf, tracker.TrialDetail{Trial: search.Trial{ID: 1, Status: search.StatusComplete, Result: r}})
+	out := buf.String()
+	for _, want := range []string{"1.235e+72", "-1.235e+72", "1e+40"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show lacks %s:\n%s", want, out)
+		}
+	}
+	for _, cell := range strings.Fields(out) {
+		if len(cell) > 12 && strings.Trim(cell, "0123456789.-") == "" {
+			t.Errorf("show prints %s:\n%s", cell, out)
 		}
 	}
 }

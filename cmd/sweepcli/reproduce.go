@@ -43,7 +43,7 @@ func (c *commands) reproduce(ctx *cli.Context) error {
 	}
 	r := rep.Result
 	fmt.Fprintf(out, "trial %d (study %s, number %d): retrained %d epochs, %s = %s\n",
-		rep.Trial.ID, rep.Study.Name, rep.Trial.Number, r.EpochsRun, rep.Study.Objective, fmtMetric(r.Value))
+		rep.Trial.ID, rep.Study.Name, rep.Trial.Number, r.EpochsRun, rep.Study.Objective, fmtNumber(r.Value))
 	if rep.Match() {
 		fmt.Fprintf(out, "match: every recorded metric, %d history rows and every per-class row reproduced bit for bit\n", len(r.History))
 		return nil
