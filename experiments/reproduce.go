@@ -66,7 +66,7 @@ func StoredSpec(study search.Study, dataDir string) (*Spec, error) {
 		// Run elsewhere: resolve against the working directory.
 		dir = "."
 	}
-	s, err := Parse(fmt.Sprintf("spec of study %s", study.Name), dir, body)
+	s, err := parse(fmt.Sprintf("spec of study %s", study.Name), dir, body, study.Name)
 	if err != nil {
 		return nil, err
 	}

@@ -239,6 +239,12 @@ func Load(path string) (*Spec, error) {
 // the directory the data path is relative to. Every error is a *FieldError
 // naming the file, line and field path.
 func Parse(file, dir string, src []byte) (*Spec, error) {
+	base := filepath.Base(file)
+	return parse(file, dir, src, strings.TrimSuffix(base, filepath.Ext(base)))
+}
+
+// parse is Parse with the name a spec without one gets.
+func parse(file, dir string, src []byte, defaultName string) (*Spec, error) {
 	root, err := parseTree(file, src)
 	if err != nil {
 		return nil, err
@@ -263,8 +269,7 @@ func Parse(file, dir string, src []byte) (*Spec, error) {
 		return nil, d.err
 	}
 	if s.Name == "" && !s.given("name") {
-		base := filepath.Base(file)
-		s.Name = strings.TrimSuffix(base, filepath.Ext(base))
+		s.Name = defaultName
 	}
 	if !sawDirection {
 		s.Search.Direction = tracker.DefaultDirection(s.Search.Objective).String()
