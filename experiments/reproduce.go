@@ -40,13 +40,6 @@ func (s *Spec) Study(table *data.Table) search.Study {
 	}
 }
 
-// SameSource reports whether a stored study spec (from Study) holds the
-// same spec text as s, whatever directory it was run from.
-func (s *Spec) SameSource(stored []byte) bool {
-	_, body := splitStored(stored)
-	return bytes.Equal(body, s.Source)
-}
-
 func splitStored(stored []byte) (dir string, body []byte) {
 	if !bytes.HasPrefix(stored, []byte(specDirHeader)) {
 		return "", stored

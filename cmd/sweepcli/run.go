@@ -113,8 +113,16 @@ func (c *commands) run(ctx *cli.Context) error {
 	recorded := 0
 	var runStore search.Store = st
 	if prev, err := st.StudyByName(runCtx, study.Name); err == nil {
-		if !spec.SameSource(prev.Spec) {
-			return fmt.Errorf("study %q already exists with a different spec; pass --study NAME to start a new study", study.Name)
+		diffs, err := spec.ResumeDiff(prev.Spec)
+		if err != nil {
+			return fmt.Errorf("study %q: %w; pass --study NAME to start a new study", study.Name, err)
+		}
+		if len(diffs) > 0 {
+			more := ""
+			if len(diffs) > 1 {
+				more = fmt.Sprintf(" (and %d more %s)", len(diffs)-1, plural(len(diffs)-1, "difference", "differences"))
+			}
+			return fmt.Errorf("study %q already exists with a different spec: %s%s; pass --study NAME to start a new study", study.Name, diffs[0], more)
 		}
 		if prev.DatasetFingerprint != study.DatasetFingerprint {
 			return fmt.Errorf("study %q was run on other data (fingerprint %.12s, now %.12s); pass --study NAME to start a new study",

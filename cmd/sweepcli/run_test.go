@@ -209,3 +209,29 @@ func TestRunPlanImputeDrop(t *testing.T) {
 		})
 	}
 }
+
+// TestRunResumeEditedSpec checks that a comment or layout edit of the spec
+// resumes the study, and that a change of its trials is refused with the
+// field named.
+func TestRunResumeEditedSpec(t *testing.T) {
+	dir := t.TempDir()
+	env := Env{DB: filepath.Join(dir, "sweep.db")}
+	spec := wineSpec(t, dir, "edit.yaml", "  space:\n    units: {values: [4, 8]}\n")
+	if r := sweep(t, env, "run", spec); r.code != 0 {
+		t.Fatalf("run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	src, err := os.ReadFile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "edit.yaml", "# wine, small\n"+strings.ReplaceAll(string(src), "\n", "   \n"))
+	if r := sweep(t, env, "run", spec); r.code != 0 || !strings.Contains(r.stdout, "study      edit (resuming, 2 of 2 trials recorded)") {
+		t.Errorf("run after a comment edit: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	writeFile(t, dir, "edit.yaml", strings.Replace(string(src), "[4, 8]", "[4, 16]", 1))
+	r := sweep(t, env, "run", spec)
+	want := `sweep: study "edit" already exists with a different spec: search.space.units: values [4 8] → values [4 16]; pass --study NAME to start a new study`
+	if first, _, _ := strings.Cut(r.stderr, "\n"); r.code != ExitFailure || first != want {
+		t.Errorf("run after a change of the space: exit %d, stderr\n  %s\nwant\n  %s", r.code, first, want)
+	}
+}
