@@ -392,6 +392,10 @@ func printSummary(w io.Writer, sum search.Summary, spec *experiments.Spec, dbArg
 		}
 	}
 	fmt.Fprintf(w, "\n%d trials (%s) in %s, stopped: %s\n", len(sum.Trials), strings.Join(counts, ", "), sum.Elapsed.Round(10*time.Millisecond), sum.Reason)
+	if sum.Held > 0 {
+		fmt.Fprintf(w, "%d %s running in another process (a later run picks up any it leaves unfinished)\n",
+			sum.Held, plural(sum.Held, "trial was", "trials were"))
+	}
 	var done []search.Trial
 	for _, t := range sum.Trials {
 		if t.Status == search.StatusComplete && t.Result != nil {

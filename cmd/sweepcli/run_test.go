@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sweep-ml/sweep/experiments"
 	"github.com/sweep-ml/sweep/search"
 	"github.com/sweep-ml/sweep/tracker/memory"
 )
@@ -233,5 +234,32 @@ func TestRunResumeEditedSpec(t *testing.T) {
 	want := `sweep: study "edit" already exists with a different spec: search.space.units: values [4 8] → values [4 16]; pass --study NAME to start a new study`
 	if first, _, _ := strings.Cut(r.stderr, "\n"); r.code != ExitFailure || first != want {
 		t.Errorf("run after a change of the space: exit %d, stderr\n  %s\nwant\n  %s", r.code, first, want)
+	}
+}
+
+// TestPrintSummaryHeld checks that the summary reports the trials another
+// process was running.
+func TestPrintSummaryHeld(t *testing.T) {
+	t.Parallel()
+	spec, err := experiments.Parse("s.yaml", ".", []byte("data: {path: x.csv}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := search.Trial{ID: 1, Status: search.StatusComplete, Params: search.Params{"units": search.Int(4)},
+		Result: &search.Result{Value: 0.5, Values: map[string]float64{"val_macro_f1": 0.5}, EpochsRun: 2}}
+	for _, tc := range []struct {
+		held int
+		want string
+	}{
+		{0, ""},
+		{1, "\n1 trial was running in another process (a later run picks up any it leaves unfinished)\n"},
+		{3, "\n3 trials were running in another process (a later run picks up any it leaves unfinished)\n"},
+	} {
+		var buf strings.Builder
+		printSummary(&buf, search.Summary{Trials: []search.Trial{done}, Held: tc.held, Reason: search.StopDone}, spec, "")
+		got := buf.String()
+		if tc.want == "" && strings.Contains(got, "another process") || !strings.Contains(got, tc.want) {
+			t.Errorf("held %d: summary\n%s\nwant it to contain %q", tc.held, got, tc.want)
+		}
 	}
 }
