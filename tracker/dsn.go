@@ -103,31 +103,64 @@ func validScheme(s string) bool {
 	return s != ""
 }
 
-// Secrets returns the passwords a DSN carries (URL user info and password=
-// parameters, raw and percent-decoded), longest first, so that they can be
-// removed from messages. It is lenient: it finds them in malformed DSNs too.
+// Secrets returns the passwords a DSN carries, longest first, so that they
+// can be removed from messages: in a keyword/value DSN every password
+// keyword's value, raw and unescaped as libpq reads it; otherwise the URL
+// user info's password and password= parameters, in every reading of an
+// ambiguous URL (libpq's and pgx's, net/url's, RedactDSN's), raw, trimmed
+// and percent-decoded. It is lenient: it finds them in malformed DSNs too.
 func Secrets(dsn string) []string {
 	var out []string
+	// Each secret as written and as a reader may decode it: without the
+	// spaces around it (libpq's URI decoding), percent-decoded.
 	add := func(s string) {
-		if s == "" {
-			return
-		}
-		for _, o := range out {
-			if o == s {
-				return
+		for _, c := range []string{s, strings.Trim(s, " ")} {
+			forms := []string{c}
+			if d, err := url.PathUnescape(c); err == nil {
+				forms = append(forms, d)
+			}
+			if d, err := url.QueryUnescape(c); err == nil {
+				forms = append(forms, d)
+			}
+			for _, f := range forms {
+				if f != "" && !slices.Contains(out, f) {
+					out = append(out, f)
+				}
 			}
 		}
-		out = append(out, s)
-		if d, err := url.PathUnescape(s); err == nil && d != s && d != "" {
-			out = append(out, d)
+	}
+	sep := strings.Index(dsn, "://")
+	isURL := sep > 0 && validScheme(dsn[:sep])
+	// A keyword/value DSN: every password keyword's value as libpq reads
+	// it (spaces around "=", quotes, backslash escapes).
+	if _, masked, ok := redactKeywords(dsn); ok && !isURL {
+		for _, m := range masked {
+			add(m)
 		}
-		if d, err := url.QueryUnescape(s); err == nil && d != s && d != "" {
-			out = append(out, d)
-		}
+		return longestFirst(out)
 	}
 	// user:password@ in URL form.
 	if i := strings.Index(dsn, "://"); i >= 0 {
 		rest := dsn[i+3:]
+		// As libpq and pgx read it: the user info ends at the first "@"
+		// before any "/".
+		if j := strings.IndexAny(rest, "@/"); j >= 0 && rest[j] == '@' {
+			if _, pw, ok := strings.Cut(rest[:j], ":"); ok {
+				add(pw)
+			}
+		}
+		// As net/url reads it: the authority ends at the first "#", "?" or
+		// "/", and the user info at its last "@".
+		auth := rest
+		if j := strings.IndexAny(auth, "/?#"); j >= 0 {
+			auth = auth[:j]
+		}
+		if at := strings.LastIndex(auth, "@"); at >= 0 {
+			if _, pw, ok := strings.Cut(auth[:at], ":"); ok {
+				add(pw)
+			}
+		}
+		// As RedactDSN reads it: a password may hold "/", "?" or "#".
 		if j := strings.IndexAny(rest, "/?#"); j >= 0 {
 			// the password may itself contain / ? or #: take the last @ overall
 			if k := strings.LastIndex(rest, "@"); k > j {
@@ -159,15 +192,50 @@ func Secrets(dsn string) []string {
 		} else {
 			add(v)
 		}
+		// As libpq reads a keyword/value DSN: backslash escapes, quoted or
+		// not.
+		if !isURL {
+			add(libpqValue(v))
+		}
 		s = v
 	}
-	// Longest first, so that a secret containing another is removed whole.
+	return longestFirst(out)
+}
+
+// longestFirst sorts secrets longest first, so that a secret containing
+// another is removed whole.
+func longestFirst(out []string) []string {
 	for i := 1; i < len(out); i++ {
 		for j := i; j > 0 && len(out[j]) > len(out[j-1]); j-- {
 			out[j], out[j-1] = out[j-1], out[j]
 		}
 	}
 	return out
+}
+
+// libpqValue returns the value at the start of v as libpq reads a
+// keyword/value DSN: up to an unescaped space, or between single quotes,
+// with a backslash taking the next byte literally.
+func libpqValue(v string) string {
+	var b strings.Builder
+	quoted := strings.HasPrefix(v, "'")
+	if quoted {
+		v = v[1:]
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == '\\' && i+1 < len(v):
+			i++
+			c = v[i]
+		case quoted && c == '\'':
+			return b.String()
+		case !quoted && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'):
+			return b.String()
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // asciiLower lowers ASCII letters only, so that indexes into the result are
@@ -346,10 +414,10 @@ func redactKeywords(dsn string) (out string, masked []string, ok bool) {
 			b.WriteString(val)
 		case quoted:
 			b.WriteString("'xxxxx'")
-			masked = append(masked, val[1:len(val)-1])
+			masked = append(masked, val[1:len(val)-1], libpqValue(val))
 		default:
 			b.WriteString("xxxxx")
-			masked = append(masked, val)
+			masked = append(masked, val, libpqValue(val))
 		}
 	}
 	return b.String(), masked, pairs > 0

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 func TestRedactDSNFields(t *testing.T) {
@@ -81,4 +83,29 @@ func FuzzRedactDSNFields(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSecretsAsPgxReadsThem checks that Secrets holds the password as pgx
+// reads it where that differs from the text after "password=" or ":": a
+// backslash escape, spaces that libpq's URI decoding drops, a URL whose
+// user info ends at the first "@" for libpq.
+func TestSecretsAsPgxReadsThem(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ dsn, password string }{
+		{`host=h user=u password='it\'s' dbname=d`, "it's"},
+		{`host=h password=a\ b`, "a b"},
+		{"host = h password = pw", "pw"},
+		{"postgres://user: s3cret@h/db", "s3cret"},
+		{"postgres://user:pw@ss@h/db", "pw"},
+		{"postgres://u:p%20w@h/db", "p w"},
+	}
+	for _, tc := range tests {
+		cfg, err := pgconn.ParseConfig(tc.dsn)
+		if err != nil || cfg.Password != tc.password {
+			t.Fatalf("pgx reads the password of %q as %v, want %q", tc.dsn, passwordOf(cfg, err), tc.password)
+		}
+		if msg := RedactError(fmt.Errorf("password %s rejected", tc.password), Secrets(tc.dsn)).Error(); strings.Contains(msg, tc.password) {
+			t.Errorf("Secrets(%q) = %q: the message keeps the password: %s", tc.dsn, Secrets(tc.dsn), msg)
+		}
+	}
 }

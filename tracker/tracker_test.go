@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/sweep-ml/sweep/search"
 )
 
@@ -150,25 +152,48 @@ func TestRedactDSN(t *testing.T) {
 	}
 }
 
+// FuzzBackendAndRedact checks, with pgx's own parser as the judge of what
+// the password is, that a DSN carrying a password is PostgreSQL, that
+// RedactDSN leaves a DSN whose password field reads "xxxxx" (user, host and
+// database names equal to the password may stay), and that RedactError
+// removes the password from any message.
 func FuzzBackendAndRedact(f *testing.F) {
 	f.Add("s3cret-pw", "h:5432/db")
 	f.Add("p@ss/w:rd?#", "host/db?sslmode=disable")
+	f.Add("user", "user/user")
+	f.Add("dbname", "h/d")
+	f.Add("'it\\'s'", "h/d")
+	f.Setenv("PGPASSWORD", "")
+	f.Setenv("PGSERVICEFILE", "")
 	f.Fuzz(func(t *testing.T, pw, rest string) {
 		for _, dsn := range []string{
 			"postgres://user:" + pw + "@" + rest,
 			"host=h user=u password=" + pw + " dbname=d",
 		} {
-			if _, err := BackendOf(dsn); err != nil && strings.HasPrefix(dsn, "postgres") {
-				t.Errorf("BackendOf(%q): %v", dsn, err)
+			if b, err := BackendOf(dsn); b != BackendPostgres || err != nil {
+				t.Errorf("BackendOf(%q) = %q, %v; want PostgreSQL", dsn, b, err)
 			}
-			if len(pw) < 4 || strings.ContainsAny(pw, " \t\n&'") || strings.Contains("xxxxx", pw) || strings.Contains(rest, "@") {
+			cfg, err := pgconn.ParseConfig(dsn)
+			if err != nil || cfg.Password == "" {
 				continue
 			}
-			if got := RedactDSN(dsn); strings.Contains(got, pw) {
-				t.Errorf("RedactDSN(%q) = %q still holds the password", dsn, got)
+			redacted := RedactDSN(dsn)
+			if got, err := pgconn.ParseConfig(redacted); err != nil || got.Password != "xxxxx" {
+				t.Errorf("RedactDSN(%q) = %q, whose password reads %v", dsn, redacted, passwordOf(got, err))
+			}
+			msg := RedactError(fmt.Errorf("<%s>", cfg.Password), Secrets(dsn)).Error()
+			if strings.Contains(msg, cfg.Password) && !strings.Contains("<xxxxx>", cfg.Password) {
+				t.Errorf("RedactError with Secrets(%q) = %q, still holds the password %q", dsn, msg, cfg.Password)
 			}
 		}
 	})
+}
+
+func passwordOf(cfg *pgconn.Config, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return fmt.Sprintf("%q", cfg.Password)
 }
 
 func TestPlan(t *testing.T) {
