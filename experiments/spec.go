@@ -608,6 +608,8 @@ func (s *Spec) checks() []check {
 		check{"search.parallel", cond(x.Parallel >= 1 && x.Parallel <= 1024, "must be between 1 and 1024, got %d", x.Parallel)},
 		check{"search.objective", oneOf(x.Objective, objectives...)},
 		check{"search.direction", oneOf(x.Direction, "maximize", "minimize")},
+		check{"search.direction", directionCheck(x.Objective, x.Direction)},
+		check{"search.target", targetCheck(x.Objective, x.Target)},
 		check{"search.max_retries", cond(x.MaxRetries >= 0 && x.MaxRetries <= 100, "must be between 0 and 100, got %d", x.MaxRetries)},
 	)
 	for _, p := range x.Space {
@@ -624,6 +626,29 @@ func (s *Spec) checks() []check {
 		)
 	}
 	return cs
+}
+
+// directionCheck requires the direction the objective improves in: a loss
+// is minimized, a score maximized. The other way round, the search would
+// rank the worst trials first.
+func directionCheck(objective, direction string) string {
+	want := tracker.DefaultDirection(objective).String()
+	if direction == want || oneOf(direction, "maximize", "minimize") != "" || oneOf(objective, objectives...) != "" {
+		return ""
+	}
+	return fmt.Sprintf("%s is %sd, not %sd (leave the field out for %s)", objective, want, direction, want)
+}
+
+// targetCheck requires a target the objective can reach: a score in [0, 1],
+// a loss at least 0.
+func targetCheck(objective string, target *float64) string {
+	if target == nil {
+		return ""
+	}
+	if objective == "val_loss" {
+		return cond(*target >= 0, "must not be negative for %s, got %g", objective, *target)
+	}
+	return cond(*target >= 0 && *target <= 1, "must be between 0 and 1 for %s, got %g", objective, *target)
 }
 
 // given reports whether the field at path was written in the file, so that

@@ -135,6 +135,11 @@ func TestParseErrors(t *testing.T) {
 		{"inf", base + "model: {l2: .inf}\n", "t.yaml:4: model.l2: must be a finite number, got +Inf"},
 		{"signed inf", base + "model: {l2: +.inf}\n", `t.yaml:4: model.l2: must be a number, got "+.inf"`},
 		{"nan value", base + "search:\n  space:\n    l2: {values: [.nan]}\n", "t.yaml:6: search.space.l2.values[0]: must be a finite number, got NaN"},
+		{"maximized loss", base + "search:\n  objective: val_loss\n  direction: maximize\n", "t.yaml:6: search.direction: val_loss is minimized, not maximized (leave the field out for minimize)"},
+		{"minimized score", base + "search: {direction: minimize}\n", "t.yaml:4: search.direction: val_macro_f1 is maximized, not minimized (leave the field out for maximize)"},
+		{"unreachable score", base + "search:\n  objective: val_accuracy\n  target: 2\n", "t.yaml:6: search.target: must be between 0 and 1 for val_accuracy, got 2"},
+		{"default objective's target", base + "search: {target: -0.5}\n", "t.yaml:4: search.target: must be between 0 and 1 for val_macro_f1, got -0.5"},
+		{"negative loss", base + "search: {objective: val_loss, target: -1}\n", "t.yaml:4: search.target: must not be negative for val_loss, got -1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -517,6 +522,22 @@ func TestSpaceSizeLimits(t *testing.T) {
 		}
 		if got, finite := s.SpaceSize(); got != tc.want || finite != tc.finite {
 			t.Errorf("%s: SpaceSize = %d, %v; want %d, %v", tc.name, got, finite, tc.want, tc.finite)
+		}
+	}
+}
+
+// TestObjectiveSettings: a direction that matches the objective and a
+// reachable target are accepted.
+func TestObjectiveSettings(t *testing.T) {
+	t.Parallel()
+	for _, search := range []string{
+		"{objective: val_loss, direction: minimize, target: 0.05}",
+		"{objective: val_loss, target: 0}",
+		"{objective: val_accuracy, direction: maximize, target: 1}",
+		"{target: 0.9}",
+	} {
+		if _, err := Parse("a.yaml", ".", []byte("data: {path: x.csv}\nsearch: "+search+"\n")); err != nil {
+			t.Errorf("search: %s: %v", search, err)
 		}
 	}
 }
