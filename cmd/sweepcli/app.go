@@ -11,10 +11,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/sweep-ml/sweep/experiments"
+	"github.com/sweep-ml/sweep/search"
 )
 
 // Exit codes of Main.
@@ -44,6 +48,10 @@ type Env struct {
 	Now func() time.Time
 	// Width is the terminal width for the progress bar [80].
 	Width int
+	// Version is what --version prints [the running build as
+	// experiments.DescribeCode gives it: module version or VCS revision,
+	// Go version and platform].
+	Version string
 }
 
 func (e Env) withDefaults() Env {
@@ -58,6 +66,9 @@ func (e Env) withDefaults() Env {
 	}
 	if e.Width <= 0 {
 		e.Width = 80
+	}
+	if e.Version == "" {
+		e.Version = experiments.DescribeCode(search.BuildCodeVersion())
 	}
 	return e
 }
@@ -77,7 +88,13 @@ func usagef(format string, args ...any) error {
 func Main(ctx context.Context, args []string, env Env) int {
 	env = env.withDefaults()
 	app := NewApp(env)
-	err := app.RunContext(ctx, ReorderArgs(app, args))
+	var err error
+	if f := missingValue(app, args); f != "" {
+		// Reordered, the flag would take "--" or an argument as its value.
+		err = usagef("%s needs a value", f)
+	} else {
+		err = app.RunContext(ctx, ReorderArgs(app, args))
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -92,7 +109,11 @@ func Main(ctx context.Context, args []string, env Env) int {
 	fmt.Fprintf(env.Stderr, "sweep: %s\n", msg)
 	var ue *usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(env.Stderr, "Run 'sweep --help' for usage.\n")
+		help := "sweep --help"
+		if name := commandOf(app, args); name != "" {
+			help = "sweep " + name + " --help"
+		}
+		fmt.Fprintf(env.Stderr, "Run '%s' for usage.\n", help)
 		return ExitUsage
 	}
 	var ec cli.ExitCoder
@@ -102,11 +123,94 @@ func Main(ctx context.Context, args []string, env Env) int {
 	return ExitFailure
 }
 
+// commandOf returns the name of the command args run, "" when none: the
+// first argument after the program name that is not a flag, when it names a
+// command.
+func commandOf(app *cli.App, args []string) string {
+	for _, a := range args[min(1, len(args)):] {
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		if cmd := app.Command(a); cmd != nil {
+			return cmd.Name
+		}
+		return ""
+	}
+	return ""
+}
+
+// missingValue returns the last argument when it is a flag of the command
+// that takes a value (and so has none), "" otherwise.
+func missingValue(app *cli.App, args []string) string {
+	name := commandOf(app, args)
+	if name == "" || len(args) < 2 || slices.Contains(args, "--") {
+		return ""
+	}
+	last := args[len(args)-1]
+	flag := strings.TrimLeft(last, "-")
+	if !strings.HasPrefix(last, "-") || flag == "" || strings.Contains(flag, "=") {
+		return ""
+	}
+	for _, f := range app.Command(name).Flags {
+		if _, isBool := f.(*cli.BoolFlag); !isBool && slices.Contains(f.Names(), flag) {
+			return last
+		}
+	}
+	return ""
+}
+
+// flagError rewrites the flag package's parse errors for reading: flags
+// with their double dash, and what a bad value should have been instead of
+// "parse error".
+func flagError(ctx *cli.Context, err error) error {
+	msg := err.Error()
+	dashes := func(name string) string {
+		if len(name) == 1 {
+			return "-" + name
+		}
+		return "--" + name
+	}
+	var value, name string
+	if _, e := fmt.Sscanf(msg, "invalid value %q for flag -%s", &value, &name); e == nil {
+		name = strings.TrimSuffix(name, ":")
+		want := "a valid value"
+		var flags []cli.Flag
+		if ctx.Command != nil {
+			flags = ctx.Command.Flags
+		}
+		for _, f := range flags {
+			if !slices.Contains(f.Names(), name) {
+				continue
+			}
+			switch f.(type) {
+			case *cli.IntFlag, *cli.Int64Flag:
+				want = "a whole number"
+			case *cli.UintFlag, *cli.Uint64Flag:
+				want = "a whole number, 0 or more"
+			case *cli.Float64Flag:
+				want = "a number"
+			case *cli.DurationFlag:
+				want = "a duration such as 90s, 15m or 8h"
+			}
+		}
+		return usagef("%s: invalid value %q: want %s", dashes(name), value, want)
+	}
+	for _, prefix := range []string{"flag provided but not defined: -", "flag needs an argument: -"} {
+		if rest, ok := strings.CutPrefix(msg, prefix); ok {
+			if strings.HasPrefix(prefix, "flag needs") {
+				return usagef("%s needs a value", dashes(rest))
+			}
+			return usagef("unknown flag %s", dashes(rest))
+		}
+	}
+	return usagef("%v", err)
+}
+
 // NewApp builds the urfave/cli application writing to env's writers.
 func NewApp(env Env) *cli.App {
 	env = env.withDefaults()
 	c := &commands{env: env}
-	onUsage := func(_ *cli.Context, err error, _ bool) error { return usagef("%v", err) }
+	onUsage := func(ctx *cli.Context, err error, _ bool) error { return flagError(ctx, err) }
 	cmds := []*cli.Command{
 		c.runCommand(),
 		c.leaderboardCommand(),
@@ -126,7 +230,9 @@ func NewApp(env Env) *cli.App {
 			"records every trial in SQLite or PostgreSQL, and reproduces any trial by its ID.\n" +
 			"The store is --db, else $SWEEP_DB, else " + DefaultDB + " (postgres:// URLs and\n" +
 			"host=... dbname=... keyword strings use PostgreSQL).\n" +
-			"Flags may come before or after arguments.",
+			"Flags may come before or after arguments. sweep help COMMAND (or sweep COMMAND --help)\n" +
+			"describes a command and its flags.",
+		Version:         env.Version,
 		Writer:          env.Stdout,
 		ErrWriter:       env.Stderr,
 		HideHelpCommand: true,
@@ -139,10 +245,18 @@ func NewApp(env Env) *cli.App {
 			// command name.
 		},
 		Action: func(ctx *cli.Context) error {
-			if ctx.NArg() > 0 {
-				return usagef("unknown command %q", ctx.Args().First())
+			args := ctx.Args().Slice()
+			switch {
+			case len(args) == 0 || len(args) == 1 && args[0] == "help":
+				return cli.ShowAppHelp(ctx)
+			case args[0] == "help" && len(args) == 2:
+				// "sweep help run" is "sweep run --help".
+				if ctx.App.Command(args[1]) == nil {
+					return usagef("help: unknown command %q", args[1])
+				}
+				return cli.ShowCommandHelp(ctx, args[1])
 			}
-			return cli.ShowAppHelp(ctx)
+			return usagef("unknown command %q", args[0])
 		},
 	}
 }

@@ -250,7 +250,12 @@ func TestUserErrors(t *testing.T) {
 		{"missing label column", []string{"run", noLabel}, 1, `nolabel.yaml:3: data.label: ` + data + `:1: label column "species" not found`},
 		{"unreachable DSN", []string{"run", quickstart, "--db", "postgres://sweep:hunter2secret@127.0.0.1:1/sweep?connect_timeout=2"}, 1, "postgres://sweep:xxxxx@127.0.0.1:1/sweep"},
 		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
-		{"unknown flag", []string{"run", quickstart, "--paralel", "2"}, 2, "flag provided but not defined: -paralel"},
+		{"unknown flag", []string{"run", quickstart, "--paralel", "2"}, 2, "unknown flag --paralel"},
+		{"bad number", []string{"run", quickstart, "--parallel", "x"}, 2, `--parallel: invalid value "x": want a whole number`},
+		{"bad duration", []string{"run", quickstart, "--timeout", "3"}, 2, `--timeout: invalid value "3": want a duration such as 90s, 15m or 8h`},
+		{"bad short flag", []string{"leaderboard", "-n", "ten"}, 2, `-n: invalid value "ten": want a whole number`},
+		{"flag without its value", []string{"show", "1", "--db"}, 2, "--db needs a value"},
+		{"help for an unknown command", []string{"help", "frobnicate"}, 2, `help: unknown command "frobnicate"`},
 		{"missing argument", []string{"show"}, 2, "show: missing trial ID"},
 		{"bad trial ID", []string{"show", "abc"}, 2, `show: trial ID must be a positive integer, got "abc"`},
 		{"unknown trial", []string{"show", "999", "--db", db}, 1, "trial 999: not found"},
@@ -265,9 +270,19 @@ func TestUserErrors(t *testing.T) {
 			if r.code != tc.code {
 				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tc.code, r.stdout, r.stderr)
 			}
-			first, _, _ := strings.Cut(r.stderr, "\n")
+			first, second, _ := strings.Cut(r.stderr, "\n")
 			if !strings.HasPrefix(first, "sweep: ") || !strings.Contains(first, tc.want) {
 				t.Errorf("stderr first line\n  %s\nwant it to contain\n  %s", first, tc.want)
+			}
+			// A usage error points to the help of the command it is about.
+			if tc.code == ExitUsage {
+				help := "sweep --help"
+				if NewApp(Env{}).Command(tc.args[0]) != nil {
+					help = "sweep " + tc.args[0] + " --help"
+				}
+				if want := "Run '" + help + "' for usage.\n"; second != want {
+					t.Errorf("stderr after the error = %q, want %q", second, want)
+				}
 			}
 			if strings.Contains(r.stderr+r.stdout, "hunter2secret") {
 				t.Errorf("output leaks the password: %s", r.stderr)
@@ -350,7 +365,7 @@ func TestReorderArgs(t *testing.T) {
 }
 
 func TestHelpGolden(t *testing.T) {
-	r := sweep(t, Env{}, "--help")
+	r := sweep(t, Env{Version: "VERSION"}, "--help")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -366,6 +381,29 @@ func TestHelpGolden(t *testing.T) {
 	}
 	if r.stdout != string(want) {
 		t.Errorf("sweep --help differs from %s (rerun with -update if intended):\n%s", golden, r.stdout)
+	}
+}
+
+// TestHelpAndVersion checks "sweep help COMMAND" and --version.
+func TestHelpAndVersion(t *testing.T) {
+	want := sweep(t, Env{}, "run", "--help")
+	if want.code != 0 || !strings.Contains(want.stdout, "sweep run [command options] SPEC.yaml") {
+		t.Fatalf("run --help: exit %d\n%s%s", want.code, want.stdout, want.stderr)
+	}
+	if r := sweep(t, Env{}, "help", "run"); r.code != 0 || r.stdout != want.stdout {
+		t.Errorf("help run: exit %d\n%s%s\nwant the output of run --help", r.code, r.stdout, r.stderr)
+	}
+	if r := sweep(t, Env{}, "help"); r.code != 0 || !strings.Contains(r.stdout, "COMMANDS:") {
+		t.Errorf("help: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, flag := range []string{"--version", "-v"} {
+		if r := sweep(t, Env{Version: "v1.2.3 abc"}, flag); r.code != 0 || r.stdout != "sweep version v1.2.3 abc\n" {
+			t.Errorf("%s: exit %d, stdout %q", flag, r.code, r.stdout)
+		}
+	}
+	// Without Env.Version, the build's own description.
+	if r := sweep(t, Env{}, "--version"); r.code != 0 || !strings.HasPrefix(r.stdout, "sweep version github.com/sweep-ml/sweep") {
+		t.Errorf("--version: exit %d, stdout %q", r.code, r.stdout)
 	}
 }
 

@@ -26,7 +26,7 @@ func (c *commands) leaderboardCommand() *cli.Command {
 		Flags: []cli.Flag{
 			dbFlag(),
 			&cli.StringFlag{Name: "study", Usage: "study `NAME`", DefaultText: "all studies"},
-			&cli.IntFlag{Name: "n", Value: 10, Usage: "number of trials shown"},
+			&cli.IntFlag{Name: "n", Value: 10, Usage: "show the best `N` trials"},
 			&cli.StringFlag{Name: "by", Value: "value", Usage: "`METRIC` to rank by: value (the study objective), " + strings.Join(tracker.MetricNames(), ", ")},
 			&cli.StringSliceFlag{Name: "where", Usage: "keep trials whose parameter equals a value, `PARAM=VALUE` (repeatable)"},
 			&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table, csv or json"},
