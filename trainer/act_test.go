@@ -72,3 +72,54 @@ func TestReLUPasses(t *testing.T) {
 		}
 	}
 }
+
+// TestActivate32 checks the float32 forward pass of tanh, sigmoid and elu
+// against the float64 definitions rounded to float32, within the 3 ulp of
+// mathf.go, with NaN, −0, large and tiny inputs: tanh and elu keep −0, elu
+// keeps x > 0 as it is, and every function keeps NaN.
+func TestActivate32(t *testing.T) {
+	t.Parallel()
+	negZero := float32(math.Copysign(0, -1))
+	defs := []struct {
+		act actKind
+		f   func(float64) float64
+	}{
+		{actTanh, math.Tanh},
+		{actSigmoid, func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }},
+		{actELU, func(x float64) float64 {
+			if x < 0 {
+				return math.Expm1(x)
+			}
+			return x
+		}},
+	}
+	const width = 7
+	rng := rand.New(rand.NewPCG(3, 4))
+	z := []float32{negZero, float32(math.NaN()), 1e-30, -1e-30, 30, -30, 0.3, -0.3}
+	for len(z)%width != 0 || len(z) < 200 {
+		z = append(z, float32(3*rng.NormFloat64()))
+	}
+	b := make([]float32, width)
+	for j := range b {
+		b[j] = negZero // x + (−0) is x for every x, −0 included
+	}
+	for _, d := range defs {
+		got := append([]float32{}, z...)
+		activate(d.act, got, b)
+		for i, x := range z {
+			want := float32(d.f(float64(x)))
+			switch {
+			case x != x:
+				if got[i] == got[i] {
+					t.Errorf("%s(NaN) = %v", d.act, got[i])
+				}
+			case x == 0 && d.act != actSigmoid:
+				if math.Float32bits(got[i]) != math.Float32bits(x) {
+					t.Errorf("%s(%v) = %v, want it unchanged", d.act, x, got[i])
+				}
+			case ulps(got[i], want) > 3:
+				t.Errorf("%s(%v) = %v, want %v", d.act, x, got[i], want)
+			}
+		}
+	}
+}

@@ -108,3 +108,27 @@ func benchSoftmaxLoss[T kernel.Float](b *testing.B, rows int, grad bool) {
 		ws.softmaxLoss(k, set.Y, arg, nil, grad, float64(rows))
 	}
 }
+
+// BenchmarkActivate times the forward activation of one training batch of
+// the default architecture (32 rows of 128 units, inputs N(0, 1), so about
+// half are negative) for every activation and precision.
+func BenchmarkActivate(b *testing.B) {
+	for _, act := range []actKind{actReLU, actTanh, actSigmoid, actELU} {
+		b.Run(act.String()+"/float32", func(b *testing.B) { benchActivate[float32](b, act) })
+		b.Run(act.String()+"/float64", func(b *testing.B) { benchActivate[float64](b, act) })
+	}
+}
+
+func benchActivate[T kernel.Float](b *testing.B, act actKind) {
+	const rows, units = 32, 128
+	set := blobs(rows, units, 1, 1, 1)
+	z0, z, bias := make([]T, rows*units), make([]T, rows*units), make([]T, units)
+	for i, v := range set.X.Dense {
+		z0[i] = T(v)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		copy(z, z0)
+		activate(act, z, bias)
+	}
+}

@@ -279,8 +279,8 @@ func activate[T kernel.Float](act actKind, z, b []T) {
 		switch act {
 		case actReLU:
 			start = reluRowsVec32(z32, any(b).([]float32), nil, nil)
-		case actTanh, actSigmoid:
-			activateSmooth32(act, z32, any(b).([]float32))
+		case actTanh, actSigmoid, actELU:
+			activate32(act, z32, any(b).([]float32))
 			return
 		}
 	}
@@ -315,19 +315,29 @@ func activate[T kernel.Float](act actKind, z, b []T) {
 	}
 }
 
-// activateSmooth32 is activate for tanh and sigmoid in float32 arithmetic.
-func activateSmooth32(act actKind, z, b []float32) {
+// activate32 is activate for tanh, sigmoid and elu in float32 arithmetic
+// (mathf.go).
+func activate32(act actKind, z, b []float32) {
 	n := len(b)
 	for r := 0; r+n <= len(z); r += n {
 		zr := z[r : r+n]
-		if act == actTanh {
+		switch act {
+		case actTanh:
 			for j := range zr {
 				zr[j] = tanh32(zr[j] + b[j])
 			}
-			continue
-		}
-		for j := range zr {
-			zr[j] = sigmoid32(zr[j] + b[j])
+		case actSigmoid:
+			for j := range zr {
+				zr[j] = sigmoid32(zr[j] + b[j])
+			}
+		case actELU:
+			for j := range zr {
+				v := zr[j] + b[j]
+				if v < 0 { // NaN and −0 stay as they are, as in activate
+					v = expm1Neg32(v)
+				}
+				zr[j] = v
+			}
 		}
 	}
 }
