@@ -261,6 +261,7 @@ func TestUserErrors(t *testing.T) {
 		{"unknown trial", []string{"show", "999", "--db", db}, 1, "trial 999: not found"},
 		{"bad format", []string{"leaderboard", "--format", "xml", "--db", db}, 2, "--format must be table, csv or json"},
 		{"bad where", []string{"leaderboard", "--where", "units", "--db", db}, 2, "--where wants PARAM=VALUE"},
+		{"bad metric", []string{"leaderboard", "--by", "bogus", "--db", db}, 2, `leaderboard: --by: unknown metric "bogus" (want value or one of val_macro_f1, `},
 		{"predict without data", []string{"predict", "1", "--db", db}, 2, "predict: --data CSV is required"},
 		{"no database", []string{"studies", "--db", filepath.Join(dir, "typo.db")}, 1, "no sweep database at " + filepath.Join(dir, "typo.db") + ": name the store with --db DSN or SWEEP_DB, or create it with sweep run SPEC.yaml"},
 	}

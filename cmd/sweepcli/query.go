@@ -65,6 +65,9 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 	if format != "table" && format != "csv" && format != "json" {
 		return usagef("leaderboard: --format must be table, csv or json, got %q", format)
 	}
+	if by := ctx.String("by"); by != "value" && by != "objective" && !tracker.IsMetric(by) {
+		return usagef("leaderboard: --by: unknown metric %q (want value or one of %s)", by, strings.Join(tracker.MetricNames(), ", "))
+	}
 	if n := ctx.Int("n"); n < 1 || n > tracker.MaxLimit {
 		return usagef("leaderboard: -n must be between 1 and %d, got %d", tracker.MaxLimit, n)
 	}
