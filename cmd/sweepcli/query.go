@@ -265,22 +265,29 @@ func (c *commands) studies(ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	writeStudies(c.env.Stdout, list)
+	return nil
+}
+
+// writeStudies prints the studies table: trial counts by outcome (running
+// and queued trials count only in trials), the objective and the best trial.
+func writeStudies(w io.Writer, list []tracker.StudySummary) {
 	if len(list) == 0 {
-		fmt.Fprintln(c.env.Stdout, "no studies")
-		return nil
+		fmt.Fprintln(w, "no studies")
+		return
 	}
-	tw := newTable(c.env.Stdout, "study", "trials", "complete", "pruned", "failed", "objective", "best", "best ID", "created")
+	tw := newTable(w, "study", "trials", "complete", "pruned", "failed", "interrupted", "objective", "best", "best ID", "created")
 	for _, s := range list {
 		best := "-"
 		if s.BestTrialID != 0 {
 			best = fmt.Sprint(s.BestTrialID)
 		}
 		tw.row(s.Study.Name, fmt.Sprint(s.Trials), fmt.Sprint(s.Counts[search.StatusComplete]), fmt.Sprint(s.Counts[search.StatusPruned]),
-			fmt.Sprint(s.Counts[search.StatusFailed]), s.Study.Objective+" ("+s.Study.Direction.String()+")", fmtNumber(s.Best), best,
+			fmt.Sprint(s.Counts[search.StatusFailed]), fmt.Sprint(s.Counts[search.StatusInterrupted]),
+			s.Study.Objective+" ("+s.Study.Direction.String()+")", fmtNumber(s.Best), best,
 			s.Study.CreatedAt.UTC().Format(time.DateTime))
 	}
 	tw.flush()
-	return nil
 }
 
 func (c *commands) exportCommand() *cli.Command {
