@@ -1,6 +1,7 @@
 package sweepcli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -24,6 +25,9 @@ type progress struct {
 	dir       search.Direction
 	objective string
 	epochs    int
+	// hideParams leaves the params out of the lines: the spec's space is
+	// empty, and the trials' one parameter is a placeholder.
+	hideParams bool
 
 	start time.Time
 	// done counts trial numbers with a final outcome; a failed trial that
@@ -84,7 +88,7 @@ func (p *progress) event(ev search.Event) {
 		}
 	case search.EventStopping:
 		p.clear()
-		fmt.Fprintf(p.w, "%sstopping (%s): %d trials still running\n", p.stamp(ev.Time), ev.Reason, ev.Running)
+		fmt.Fprintf(p.w, "%sstopping (%s): %d %s still running\n", p.stamp(ev.Time), describeStop(ev.Reason), ev.Running, plural(ev.Running, "trial", "trials"))
 		if p.env.Terminal {
 			p.redraw(false)
 		}
@@ -115,14 +119,24 @@ func (p *progress) finishedLine(ev search.Event) string {
 		fmt.Fprintf(&sb, " at epoch %d", r.EpochsRun)
 	}
 	if t.Error != "" && t.Status != search.StatusPruned {
-		fmt.Fprintf(&sb, ": %s", firstLine(t.Error))
+		msg := firstLine(t.Error)
+		if t.Status == search.StatusInterrupted {
+			// The status says it already; the driver's cause
+			// context.Canceled is the second interrupt.
+			msg = strings.TrimPrefix(msg, "interrupted: ")
+			msg = strings.Replace(msg, context.Canceled.Error(), "cancelled", 1)
+		}
+		fmt.Fprintf(&sb, ": %s", msg)
 	}
 	fmt.Fprintf(&sb, " [%d/%d", p.done, p.total)
 	if !math.IsNaN(p.best.value) {
 		fmt.Fprintf(&sb, ", best %s (ID %d)", fmtMetric(p.best.value), p.best.id)
 	}
-	sb.WriteString("] ")
-	sb.WriteString(fmtParams(t.Params))
+	sb.WriteString("]")
+	if !p.hideParams && len(t.Params) > 0 {
+		sb.WriteString(" ")
+		sb.WriteString(fmtParams(t.Params))
+	}
 	return sb.String()
 }
 

@@ -100,18 +100,40 @@ func TestFinishedLine(t *testing.T) {
 	params := search.Params{"units": search.Int(8)}
 	tests := []struct {
 		trial search.Trial
+		hide  bool
 		want  string
 	}{
-		{search.Trial{ID: 3, Number: 2, Status: search.StatusFailed, Attempt: 1, Params: params, Error: "scaler: NaN\nstack"},
+		{search.Trial{ID: 3, Number: 2, Status: search.StatusFailed, Attempt: 1, Params: params, Error: "scaler: NaN\nstack"}, false,
 			"trial 2 (ID 3) failed: scaler: NaN [0/4] units=8"},
-		{search.Trial{ID: 3, Number: 2, Status: search.StatusFailed, Attempt: 2, Params: params, Error: "scaler: NaN"},
+		{search.Trial{ID: 3, Number: 2, Status: search.StatusFailed, Attempt: 2, Params: params, Error: "scaler: NaN"}, false,
 			"trial 2 (ID 3) failed (attempt 2): scaler: NaN [0/4] units=8"},
+		{search.Trial{ID: 3, Number: 2, Status: search.StatusInterrupted, Attempt: 1, Params: params, Error: "interrupted: context canceled"}, false,
+			"trial 2 (ID 3) interrupted: cancelled [0/4] units=8"},
+		{search.Trial{ID: 3, Number: 2, Status: search.StatusInterrupted, Attempt: 1, Params: params, Error: "interrupted: grace period after stop ended"}, false,
+			"trial 2 (ID 3) interrupted: grace period after stop ended [0/4] units=8"},
+		{search.Trial{ID: 3, Number: 2, Status: search.StatusFailed, Attempt: 1, Params: search.Params{"epochs": search.Int(3)}, Error: "x"}, true,
+			"trial 2 (ID 3) failed: x [0/4]"},
 	}
 	for _, tc := range tests {
 		p := newProgress(nil, Env{Now: func() time.Time { return t0 }}.withDefaults(), 4, search.Maximize, "val_macro_f1")
+		p.hideParams = tc.hide
 		got := p.finishedLine(search.Event{Kind: search.EventTrialFinished, Time: t0, Trial: tc.trial})
 		if want := "2026-01-02T03:04:05Z " + tc.want; got != want {
 			t.Errorf("finishedLine:\n got %q\nwant %q", got, want)
 		}
+	}
+}
+
+func TestProgressStopping(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var buf bytes.Buffer
+	p := newProgress(&buf, Env{Now: func() time.Time { return t0 }}.withDefaults(), 4, search.Maximize, "val_macro_f1")
+	p.event(search.Event{Kind: search.EventStopping, Time: t0, Reason: search.StopSignal, Running: 1})
+	p.event(search.Event{Kind: search.EventStopping, Time: t0, Reason: search.StopTarget, Running: 2})
+	want := "2026-01-02T03:04:05Z stopping (interrupted): 1 trial still running\n" +
+		"2026-01-02T03:04:05Z stopping (target reached): 2 trials still running\n"
+	if buf.String() != want {
+		t.Errorf("stopping lines:\n%s\nwant:\n%s", buf.String(), want)
 	}
 }

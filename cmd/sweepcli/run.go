@@ -141,7 +141,8 @@ func (c *commands) run(ctx *cli.Context) error {
 		return fmt.Errorf("look up study %q: %w", study.Name, err)
 	}
 
-	total := spec.TrialCount()
+	asked := spec.TrialCount()
+	total := asked
 	var sampler search.Sampler = search.Random{}
 	if spec.Search.Sampler == "grid" {
 		sampler = search.Grid{}
@@ -149,7 +150,7 @@ func (c *commands) run(ctx *cli.Context) error {
 			total = n
 		}
 	}
-	printPlan(out, spec, path, describeTable(table, dropped, everyTrial), study, recorded, total, describeStore(dsn))
+	printPlan(out, spec, path, describeTable(table, dropped, everyTrial), study, recorded, asked, total, describeStore(dsn))
 
 	cfg := search.Config{
 		Parallel:     spec.Search.Parallel,
@@ -169,6 +170,9 @@ func (c *commands) run(ctx *cli.Context) error {
 		cfg.Pruner = search.MedianPruner{WarmupTrials: p.WarmupTrials, WarmupEpochs: p.WarmupEpochs}
 	}
 	prog := newProgress(out, c.env, total, spec.Direction(), spec.Search.Objective)
+	// An empty space is run as one fixed placeholder parameter, which
+	// the spec does not have.
+	prog.hideParams = len(spec.Search.Space) == 0
 	cfg.OnEvent = prog.event
 	sum, err := search.Optimize(runCtx, runStore, study, space, sampler, obj.Run, cfg)
 	prog.finish()
@@ -354,7 +358,10 @@ func describeTable(t *data.Table, imputeDropped int, everyTrial bool) string {
 	return s
 }
 
-func printPlan(w io.Writer, spec *experiments.Spec, path string, table string, study search.Study, recorded, total int, store string) {
+// printPlan prints what the sweep will do. asked is the number of trials
+// the spec or --trials asks for, total the number that will run (a grid
+// smaller than asked caps it).
+func printPlan(w io.Writer, spec *experiments.Spec, path string, table string, study search.Study, recorded, asked, total int, store string) {
 	size := "infinite (continuous ranges)"
 	if n, ok := spec.SpaceSize(); ok {
 		size = fmt.Sprintf("%d points", n)
@@ -366,15 +373,26 @@ func printPlan(w io.Writer, spec *experiments.Spec, path string, table string, s
 	for i, p := range spec.Search.Space {
 		names[i] = p.Name
 	}
+	space := fmt.Sprintf("%s over %s", size, strings.Join(names, ", "))
+	if len(names) == 0 {
+		space = "empty: every trial trains the spec's model, each with its own seed"
+	}
 	state := "new"
-	if recorded > 0 {
+	switch {
+	case recorded > total:
+		state = fmt.Sprintf("resuming: %d trials recorded, more than the %d now asked for", recorded, total)
+	case recorded > 0:
 		state = fmt.Sprintf("resuming, %d of %d trials recorded", recorded, total)
+	}
+	trials := strconv.Itoa(total)
+	if asked > total {
+		trials = fmt.Sprintf("%d (every point of the grid; %d asked for)", total, asked)
 	}
 	fmt.Fprintf(w, "study      %s (%s)\n", study.Name, state)
 	fmt.Fprintf(w, "spec       %s\n", path)
 	fmt.Fprintf(w, "data       %s (%s; fingerprint %.12s)\n", spec.DataPath(), table, study.DatasetFingerprint)
-	fmt.Fprintf(w, "space      %s over %s\n", size, strings.Join(names, ", "))
-	fmt.Fprintf(w, "trials     %d, %s sampler, %d in parallel", total, spec.Search.Sampler, spec.Search.Parallel)
+	fmt.Fprintf(w, "space      %s\n", space)
+	fmt.Fprintf(w, "trials     %s, %s sampler, %d in parallel", trials, spec.Search.Sampler, spec.Search.Parallel)
 	if spec.Search.Timeout > 0 {
 		fmt.Fprintf(w, ", timeout %s", spec.Search.Timeout)
 	}
@@ -391,7 +409,7 @@ func printSummary(w io.Writer, sum search.Summary, spec *experiments.Spec, dbArg
 			counts = append(counts, fmt.Sprintf("%d %s", n, st))
 		}
 	}
-	fmt.Fprintf(w, "\n%d trials (%s) in %s, stopped: %s\n", len(sum.Trials), strings.Join(counts, ", "), sum.Elapsed.Round(10*time.Millisecond), sum.Reason)
+	fmt.Fprintf(w, "\n%d trials (%s) in %s, stopped: %s\n", len(sum.Trials), strings.Join(counts, ", "), sum.Elapsed.Round(10*time.Millisecond), describeStop(sum.Reason))
 	if sum.Held > 0 {
 		fmt.Fprintf(w, "%d %s running in another process (a later run picks up any it leaves unfinished)\n",
 			sum.Held, plural(sum.Held, "trial was", "trials were"))
@@ -421,11 +439,30 @@ func printSummary(w io.Writer, sum search.Summary, spec *experiments.Spec, dbArg
 	fmt.Fprintf(w, "\ntop %d by %s:\n", len(done), obj)
 	tw := newTable(w, "ID", "#", obj, "test_macro_f1", "epochs", "params")
 	for _, t := range done {
+		params := "-"
+		if len(spec.Search.Space) > 0 {
+			params = fmtParams(t.Params)
+		}
 		tw.row(fmt.Sprint(t.ID), fmt.Sprint(t.Number), fmtMetric(t.Result.Value), fmtMetric(valueOr(t.Result.Values, "test_macro_f1")),
-			fmt.Sprint(t.Result.EpochsRun), fmtParams(t.Params))
+			fmt.Sprint(t.Result.EpochsRun), params)
 	}
 	tw.flush()
 	fmt.Fprintf(w, "\nreproduce the best trial:\n  sweep reproduce %d%s\n", done[0].ID, dbArg)
+}
+
+// describeStop says why scheduling stopped.
+func describeStop(r search.StopReason) string {
+	switch r {
+	case search.StopTarget:
+		return "target reached"
+	case search.StopDeadline:
+		return "timeout"
+	case search.StopSignal:
+		return "interrupted"
+	case search.StopError:
+		return "store error"
+	}
+	return string(r)
 }
 
 func valueOr(m map[string]float64, k string) float64 {

@@ -263,3 +263,59 @@ func TestPrintSummaryHeld(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintPlan checks the plan's wording in the cases that once read
+// wrong: an empty space, a grid smaller than the trials asked for, a
+// resumed study with more trials than now asked for.
+func TestPrintPlan(t *testing.T) {
+	t.Parallel()
+	const data = "data: {path: x.csv}\n"
+	tests := []struct {
+		name, spec             string
+		recorded, asked, total int
+		want                   []string
+	}{
+		{"empty space", data, 0, 2, 2, []string{
+			"study      s (new)\n",
+			"space      empty: every trial trains the spec's model, each with its own seed\n",
+			"trials     2, random sampler, 1 in parallel\n"}},
+		{"grid capped", data + "search:\n  sampler: grid\n  trials: 5\n  space: {units: {values: [4, 8]}}\n", 0, 5, 2, []string{
+			"space      2 points over units\n",
+			"trials     2 (every point of the grid; 5 asked for), grid sampler, 1 in parallel\n"}},
+		{"resumed, fewer trials", data, 15, 5, 5, []string{"study      s (resuming: 15 trials recorded, more than the 5 now asked for)\n"}},
+		{"resumed", data, 3, 5, 5, []string{"study      s (resuming, 3 of 5 trials recorded)\n"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			spec, err := experiments.Parse("s.yaml", ".", []byte(tc.spec))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf strings.Builder
+			printPlan(&buf, spec, "s.yaml", "10 rows", search.Study{Name: "s"}, tc.recorded, tc.asked, tc.total, "SQLite x.db")
+			for _, w := range tc.want {
+				if !strings.Contains(buf.String(), w) {
+					t.Errorf("plan lacks %q:\n%s", w, buf.String())
+				}
+			}
+		})
+	}
+}
+
+// TestPrintSummaryWording checks the stop reason and the params of a spec
+// without a space in the summary.
+func TestPrintSummaryWording(t *testing.T) {
+	t.Parallel()
+	spec, err := experiments.Parse("s.yaml", ".", []byte("data: {path: x.csv}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := search.Trial{ID: 1, Status: search.StatusComplete, Params: search.Params{"epochs": search.Int(3)},
+		Result: &search.Result{Value: 0.5, Values: map[string]float64{"val_macro_f1": 0.5}, EpochsRun: 2}}
+	var buf strings.Builder
+	printSummary(&buf, search.Summary{Trials: []search.Trial{done}, Reason: search.StopSignal}, spec, "")
+	if !strings.Contains(buf.String(), ", stopped: interrupted\n") || strings.Contains(buf.String(), "epochs=3") {
+		t.Errorf("summary:\n%s\nwant \"stopped: interrupted\" and no epochs=3 parameter", buf.String())
+	}
+}
