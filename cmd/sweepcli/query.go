@@ -117,18 +117,7 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(list)
 	case "csv":
-		cw := csv.NewWriter(out)
-		cols := tracker.MetricNames()
-		cw.Write(append([]string{"trial_id", "study", "number", "status", metric}, append(cols, "params")...))
-		for _, e := range entries {
-			rec := []string{fmt.Sprint(e.TrialID), e.Study, fmt.Sprint(e.Number), e.Status.String(), fmtFloat(e.Value)}
-			for _, m := range cols {
-				rec = append(rec, fmtFloat(valueOr(e.Metrics, m)))
-			}
-			cw.Write(append(rec, e.Params.String()))
-		}
-		cw.Flush()
-		return cw.Error()
+		return writeLeaderboardCSV(out, metric, entries)
 	}
 	if len(entries) == 0 {
 		fmt.Fprintln(out, "no complete trials")
@@ -155,6 +144,48 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 		tw.row(append(cells, fmtParams(e.Params))...)
 	}
 	tw.flush()
+	return nil
+}
+
+// writeLeaderboardCSV writes the leaderboard as CSV: the trial, the ranked
+// value, every metric, then one "params.NAME" column per parameter as
+// export writes them (empty where a trial lacks it).
+func writeLeaderboardCSV(w io.Writer, metric string, entries []tracker.Entry) error {
+	cols := tracker.MetricNames()
+	var params []string
+	for _, e := range entries {
+		for _, n := range e.Params.Names() {
+			if !slices.Contains(params, n) {
+				params = append(params, n)
+			}
+		}
+	}
+	slices.Sort(params)
+	header := append([]string{"trial_id", "study", "number", "status", metric}, cols...)
+	for _, p := range params {
+		header = append(header, "params."+p)
+	}
+	cw := csv.NewWriter(w)
+	cw.Write(header)
+	for _, e := range entries {
+		rec := []string{fmt.Sprint(e.TrialID), e.Study, fmt.Sprint(e.Number), e.Status.String(), fmtFloat(e.Value)}
+		for _, m := range cols {
+			rec = append(rec, fmtFloat(valueOr(e.Metrics, m)))
+		}
+		for _, p := range params {
+			v, ok := e.Params[p]
+			if !ok {
+				rec = append(rec, "")
+				continue
+			}
+			rec = append(rec, v.String())
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("leaderboard csv: %w", err)
+	}
 	return nil
 }
 

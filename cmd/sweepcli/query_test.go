@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -144,5 +145,33 @@ func TestWriteStudies(t *testing.T) {
 		"q      10      4         3       2       1            val_loss (minimize)  0.2500  7        2026-12-03 19:17:22\n"
 	if buf.String() != want {
 		t.Errorf("studies table:\n%s\nwant\n%s", buf.String(), want)
+	}
+}
+
+// TestLeaderboardCSV checks that the leaderboard CSV gives each parameter
+// its own column, as export does, empty where a trial lacks it.
+func TestLeaderboardCSV(t *testing.T) {
+	t.Parallel()
+	entries := []tracker.Entry{
+		{TrialID: 3, Study: "a", Number: 2, Status: search.StatusComplete, Value: 0.5,
+			Metrics: map[string]float64{"val_loss": 0.25}, Params: search.Params{"units": search.Int(8), "lr": search.Float(0.01)}},
+		{TrialID: 9, Study: "b", Number: 0, Status: search.StatusComplete, Value: 0.25,
+			Params: search.Params{"units": search.Int(16), "sampling": search.String("none")}},
+	}
+	var buf bytes.Buffer
+	if err := writeLeaderboardCSV(&buf, "value", entries); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	metrics := strings.Repeat(",", len(tracker.MetricNames())-1)
+	loss := slices.Index(tracker.MetricNames(), "val_loss")
+	withLoss := strings.Repeat(",", loss) + "0.25" + strings.Repeat(",", len(tracker.MetricNames())-1-loss)
+	want := []string{
+		"trial_id,study,number,status,value," + strings.Join(tracker.MetricNames(), ",") + ",params.lr,params.sampling,params.units",
+		"3,a,2,complete,0.5," + withLoss + ",0.01,,8",
+		"9,b,0,complete,0.25," + metrics + ",,none,16",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("leaderboard csv:\n%s\nwant\n%s", buf.String(), strings.Join(want, "\n"))
 	}
 }
