@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"strconv"
+	"strings"
 
 	"github.com/sweep-ml/sweep/trainer/data"
 )
@@ -16,17 +18,50 @@ import (
 type PredictSummary struct {
 	// Rows is the number of rows predicted.
 	Rows int
-	// Labelled reports whether the file had the label column; Accuracy is
-	// then the fraction predicted correctly.
+	// Labelled reports whether the file had the label column.
 	Labelled bool
+	// Scored is the number of rows whose label is one of the model's
+	// classes, and Accuracy the fraction of them predicted correctly (NaN
+	// when Scored is 0).
+	Scored   int
 	Accuracy float64
+	// UnknownLabels counts the rows whose label the model never saw in
+	// training: they are predicted like the others but not scored.
+	// UnknownLines holds the source lines of the first few.
+	UnknownLabels int
+	UnknownLines  []int
+	// Dropped counts malformed rows skipped because the spec sets
+	// data.drop_malformed.
+	Dropped int
 }
+
+// maxUnknownLines bounds PredictSummary.UnknownLines.
+const maxUnknownLines = 5
+
+// dropMalformedHint is what data.Load appends to a malformed row's error.
+// Predict has no drop_malformed setting of its own, so it says instead what
+// to do with the file.
+const dropMalformedHint = "(set drop_malformed to drop such rows)"
+
+// predictLoadError is a load error whose message gives predict's advice in
+// place of dropMalformedHint.
+type predictLoadError struct {
+	msg string
+	err error
+}
+
+func (e *predictLoadError) Error() string { return e.msg }
+func (e *predictLoadError) Unwrap() error { return e.err }
 
 // Predict applies a reproduced trial's fitted pipeline and model to the
 // rows of the CSV file at path and writes one CSV row per input row to w:
 // the input's line number, its label when the file has the label column,
 // the predicted label, then one probability column per class ("p_" and the
 // class name).
+//
+// The label column is optional and never used to predict: a row whose
+// label the model never saw is predicted like any other, written with its
+// label, counted in UnknownLabels and left out of Accuracy.
 //
 // The model is not read from a file: Reproduce rebuilt it from the record
 // (same data, split, pipeline and seed give the same weights bit for bit),
@@ -41,8 +76,16 @@ func Predict(ctx context.Context, rep *Reproduction, path string, w io.Writer) (
 		if errors.Is(err, fs.ErrNotExist) {
 			return sum, fmt.Errorf("data file %s does not exist", path)
 		}
+		if msg := err.Error(); strings.Contains(msg, dropMalformedHint) {
+			return sum, &predictLoadError{msg: strings.Replace(msg, dropMalformedHint, "(predict gives every row a prediction: fix or remove the row)", 1), err: err}
+		}
 		return sum, err
 	}
+	sum.Dropped = t.Dropped
+	// The pipeline encodes labels only to score; an unknown one would fail
+	// the whole file, so the labels are matched here instead.
+	labels := t.Labels
+	t.Labels = nil
 	set, err := rep.pipeline.Transform(t)
 	if err != nil {
 		return sum, err
@@ -52,9 +95,13 @@ func Predict(ctx context.Context, rep *Reproduction, path string, w io.Writer) (
 		return sum, fmt.Errorf("predict %s: %w", path, err)
 	}
 	classes := rep.pipeline.Classes
+	classIndex := make(map[string]int, len(classes))
+	for i, c := range classes {
+		classIndex[c] = i
+	}
 	cw := csv.NewWriter(w)
 	header := []string{"line"}
-	if set.Y != nil {
+	if labels != nil {
 		header = append(header, rep.pipeline.Label)
 	}
 	header = append(header, "predicted")
@@ -74,10 +121,18 @@ func Predict(ctx context.Context, rep *Reproduction, path string, w io.Writer) (
 			}
 		}
 		rec = append(rec[:0], strconv.Itoa(t.Lines[i]))
-		if set.Y != nil {
-			rec = append(rec, classes[set.Y[i]])
-			if set.Y[i] == best {
-				correct++
+		if labels != nil {
+			rec = append(rec, labels[i])
+			if c, ok := classIndex[labels[i]]; ok {
+				sum.Scored++
+				if c == best {
+					correct++
+				}
+			} else {
+				sum.UnknownLabels++
+				if len(sum.UnknownLines) < maxUnknownLines {
+					sum.UnknownLines = append(sum.UnknownLines, t.Lines[i])
+				}
 			}
 		}
 		rec = append(rec, classes[best])
@@ -93,9 +148,10 @@ func Predict(ctx context.Context, rep *Reproduction, path string, w io.Writer) (
 		return sum, err
 	}
 	sum.Rows = len(proba)
-	if set.Y != nil && len(proba) > 0 {
-		sum.Labelled = true
-		sum.Accuracy = float64(correct) / float64(len(proba))
+	sum.Labelled = labels != nil
+	sum.Accuracy = math.NaN()
+	if sum.Scored > 0 {
+		sum.Accuracy = float64(correct) / float64(sum.Scored)
 	}
 	return sum, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sweep-ml/sweep/experiments"
 	"github.com/sweep-ml/sweep/tracker"
 	"github.com/sweep-ml/sweep/tracker/sqlite"
 )
@@ -540,5 +542,26 @@ func TestReadingCommandsCreateNoStore(t *testing.T) {
 	}
 	if r := sweep(t, Env{}, "studies"); r.code != 0 || !strings.Contains(r.stdout, "quickstart") {
 		t.Errorf("studies after run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestPredictMessage(t *testing.T) {
+	t.Parallel()
+	const head = "sweep: predicted 9 rows with trial 4 (model rebuilt and verified against the record)"
+	tests := []struct {
+		sum  experiments.PredictSummary
+		want string
+	}{
+		{experiments.PredictSummary{Rows: 9, Accuracy: math.NaN()}, head},
+		{experiments.PredictSummary{Rows: 9, Labelled: true, Scored: 9, Accuracy: 8.0 / 9}, head + "; accuracy on the labelled rows 0.8889"},
+		{experiments.PredictSummary{Rows: 9, Labelled: true, Scored: 2, Accuracy: 0.5, UnknownLabels: 7, UnknownLines: []int{2, 3, 4, 5, 6}, Dropped: 1},
+			head + "; 1 malformed row skipped (the spec sets drop_malformed); accuracy on the labelled rows 0.5000; 7 rows have a label the model never saw, predicted but not scored (lines 2, 3, 4, 5, 6, ...)"},
+		{experiments.PredictSummary{Rows: 9, Labelled: true, Accuracy: math.NaN(), UnknownLabels: 1, UnknownLines: []int{7}},
+			head + "; 1 row has a label the model never saw, predicted but not scored (line 7)"},
+	}
+	for _, tc := range tests {
+		if got := predictMessage(4, tc.sum); got != tc.want {
+			t.Errorf("predictMessage(%+v) =\n  %s\nwant\n  %s", tc.sum, got, tc.want)
+		}
 	}
 }

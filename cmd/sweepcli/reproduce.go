@@ -3,6 +3,7 @@ package sweepcli
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -118,10 +119,38 @@ func (c *commands) predict(ctx *cli.Context) error {
 			return fmt.Errorf("predict: %w", err)
 		}
 	}
-	msg := fmt.Sprintf("sweep: predicted %d rows with trial %d (model rebuilt and verified against the record)", sum.Rows, id)
-	if sum.Labelled {
-		msg += fmt.Sprintf("; accuracy on the labelled rows %.4f", sum.Accuracy)
-	}
-	fmt.Fprintln(c.env.Stderr, msg)
+	fmt.Fprintln(c.env.Stderr, predictMessage(id, sum))
 	return nil
+}
+
+// predictMessage summarizes a prediction run on one line.
+func predictMessage(id int64, sum experiments.PredictSummary) string {
+	msg := fmt.Sprintf("sweep: predicted %d rows with trial %d (model rebuilt and verified against the record)", sum.Rows, id)
+	if n := sum.Dropped; n == 1 {
+		msg += "; 1 malformed row skipped (the spec sets drop_malformed)"
+	} else if n > 1 {
+		msg += fmt.Sprintf("; %d malformed rows skipped (the spec sets drop_malformed)", n)
+	}
+	if sum.Scored > 0 {
+		msg += fmt.Sprintf("; accuracy on the labelled rows %s", fmtNumber(sum.Accuracy))
+	}
+	if n := sum.UnknownLabels; n > 0 {
+		lines := make([]string, len(sum.UnknownLines))
+		for i, l := range sum.UnknownLines {
+			lines[i] = fmt.Sprint(l)
+		}
+		where := "line " + strings.Join(lines, ", ")
+		if len(lines) > 1 {
+			where = "lines " + strings.Join(lines, ", ")
+		}
+		if n > len(lines) {
+			where += ", ..."
+		}
+		if n == 1 {
+			msg += fmt.Sprintf("; 1 row has a label the model never saw, predicted but not scored (%s)", where)
+		} else {
+			msg += fmt.Sprintf("; %d rows have a label the model never saw, predicted but not scored (%s)", n, where)
+		}
+	}
+	return msg
 }
