@@ -565,3 +565,21 @@ func TestPredictMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribeStore checks the plan's store line: the backend, and never
+// the password.
+func TestDescribeStore(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ dsn, want string }{
+		{"./sweep.db", "SQLite ./sweep.db"},
+		{"sqlite:runs/a.db", "SQLite runs/a.db"},
+		{"postgres://u:canary-pw-123@h/db", "PostgreSQL postgres://u:xxxxx@h/db"},
+		{"host=h user=u password=canary-pw-123 dbname=db", "PostgreSQL host=h user=u password=xxxxx dbname=db"},
+		{"host=h password='canary pw' dbname=db", "PostgreSQL host=h password='xxxxx' dbname=db"},
+	}
+	for _, tc := range tests {
+		if got := describeStore(tc.dsn); got != tc.want {
+			t.Errorf("describeStore(%q) = %q, want %q", tc.dsn, got, tc.want)
+		}
+	}
+}
