@@ -252,8 +252,7 @@ func buildRows(r *search.Result) (*finishRows, error) {
 
 // FinishTrial implements search.Store. The trial row and its child rows
 // (replacing those of earlier attempts) are written in one transaction:
-// the UPDATE (which also clears the rows of earlier attempts), then one
-// statement that inserts all child rows with unnest.
+// the UPDATE, then one batch of deletes and unnest inserts.
 func (s *Store) FinishTrial(ctx context.Context, t search.Trial) error {
 	what := fmt.Sprintf("finish trial %d (study %d, number %d)", t.ID, t.StudyID, t.Number)
 	switch t.Status {
@@ -326,27 +325,26 @@ func (s *Store) FinishTrial(ctx context.Context, t search.Trial) error {
 	}
 	n := len(idArgs)
 	ph := func(i int) string { return "$" + strconv.Itoa(n+i) }
-	// The child rows go in as one statement (each statement costs the
-	// server an executor start-up); empty arrays insert nothing.
-	insert := `WITH k AS (` + idOf + `),
-	ev AS (INSERT INTO trial_evaluations (trial_id, position, split, labels, confusion)
-		SELECT k.id, x.* FROM k, unnest(` + ph(1) + `::int[], ` + ph(2) + `::text[], ` + ph(3) + `::jsonb[], ` + ph(4) + `::jsonb[]) AS x),
-	cl AS (INSERT INTO trial_classes (trial_id, position, class_index, split, label, precision, recall, f1, support)
-		SELECT k.id, x.* FROM k, unnest(` + ph(5) + `::int[], ` + ph(6) + `::int[], ` + ph(7) + `::text[], ` + ph(8) + `::text[], ` +
-		ph(9) + `::float8[], ` + ph(10) + `::float8[], ` + ph(11) + `::float8[], ` + ph(12) + `::int[]) AS x)
-	INSERT INTO trial_epochs (trial_id, position, epoch, train_loss, train_acc, val_loss, val_acc, val_macro_f1, seconds)
-		SELECT k.id, x.* FROM k, unnest(` + ph(13) + `::int[], ` + ph(14) + `::int[], ` + ph(15) + `::float8[], ` + ph(16) + `::float8[], ` +
-		ph(17) + `::float8[], ` + ph(18) + `::float8[], ` + ph(19) + `::float8[], ` + ph(20) + `::float8[]) AS x`
-	insertArgs := append(idArgs[:n:n],
-		rows.evalPos, rows.evalSplit, rows.evalLab, rows.evalConf,
-		rows.clsPos, rows.clsIdx, rows.clsSplit, rows.clsLabel, rows.clsP, rows.clsR, rows.clsF1, rows.clsSupport,
-		rows.epPos, rows.epEpoch, rows.epTL, rows.epTA, rows.epVL, rows.epVA, rows.epF1, rows.epSec)
 	// A batch is built per try: pgx keeps state in queued queries.
 	batch := func() *pgx.Batch {
 		b := &pgx.Batch{}
 		b.Queue(update, args...)
-		if len(rows.evalPos)+len(rows.clsPos)+len(rows.epPos) > 0 {
-			b.Queue(insert, insertArgs...)
+		if len(rows.evalPos) > 0 {
+			b.Queue(`INSERT INTO trial_evaluations (trial_id, position, split, labels, confusion)
+				SELECT k.id, x.* FROM (`+idOf+`) AS k, unnest(`+ph(1)+`::int[], `+ph(2)+`::text[], `+ph(3)+`::jsonb[], `+ph(4)+`::jsonb[]) AS x`,
+				append(idArgs[:n:n], rows.evalPos, rows.evalSplit, rows.evalLab, rows.evalConf)...)
+		}
+		if len(rows.clsPos) > 0 {
+			b.Queue(`INSERT INTO trial_classes (trial_id, position, class_index, split, label, precision, recall, f1, support)
+				SELECT k.id, x.* FROM (`+idOf+`) AS k, unnest(`+ph(1)+`::int[], `+ph(2)+`::int[], `+ph(3)+`::text[], `+ph(4)+`::text[], `+
+				ph(5)+`::float8[], `+ph(6)+`::float8[], `+ph(7)+`::float8[], `+ph(8)+`::int[]) AS x`,
+				append(idArgs[:n:n], rows.clsPos, rows.clsIdx, rows.clsSplit, rows.clsLabel, rows.clsP, rows.clsR, rows.clsF1, rows.clsSupport)...)
+		}
+		if len(rows.epPos) > 0 {
+			b.Queue(`INSERT INTO trial_epochs (trial_id, position, epoch, train_loss, train_acc, val_loss, val_acc, val_macro_f1, seconds)
+				SELECT k.id, x.* FROM (`+idOf+`) AS k, unnest(`+ph(1)+`::int[], `+ph(2)+`::int[], `+ph(3)+`::float8[], `+ph(4)+`::float8[], `+
+				ph(5)+`::float8[], `+ph(6)+`::float8[], `+ph(7)+`::float8[], `+ph(8)+`::float8[]) AS x`,
+				append(idArgs[:n:n], rows.epPos, rows.epEpoch, rows.epTL, rows.epTA, rows.epVL, rows.epVA, rows.epF1, rows.epSec)...)
 		}
 		return b
 	}
