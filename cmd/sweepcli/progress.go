@@ -114,7 +114,7 @@ func (p *progress) finishedLine(ev search.Event) string {
 		fmt.Fprintf(&sb, " (attempt %d)", t.Attempt)
 	}
 	if r := t.Result; r != nil && t.Status == search.StatusComplete {
-		fmt.Fprintf(&sb, " %s=%s test_macro_f1=%s epochs=%d", p.objective, fmtMetric(r.Value), fmtMetric(valueOr(r.Values, "test_macro_f1")), r.EpochsRun)
+		fmt.Fprintf(&sb, " %s=%s test_macro_f1=%s epochs=%d", p.objective, fmtNumber(r.Value), fmtNumber(valueOr(r.Values, "test_macro_f1")), r.EpochsRun)
 	} else if r != nil && t.Status == search.StatusPruned {
 		fmt.Fprintf(&sb, " at epoch %d", r.EpochsRun)
 	}
@@ -130,7 +130,7 @@ func (p *progress) finishedLine(ev search.Event) string {
 	}
 	fmt.Fprintf(&sb, " [%d/%d", p.done, p.total)
 	if !math.IsNaN(p.best.value) {
-		fmt.Fprintf(&sb, ", best %s (ID %d)", fmtMetric(p.best.value), p.best.id)
+		fmt.Fprintf(&sb, ", best %s (ID %d)", fmtNumber(p.best.value), p.best.id)
 	}
 	sb.WriteString("]")
 	if !p.hideParams && len(t.Params) > 0 {
@@ -171,7 +171,7 @@ func (p *progress) redraw(throttled bool) {
 	}
 	bar += fmt.Sprintf("  elapsed %s", elapsed.Round(time.Second))
 	if !math.IsNaN(p.best.value) {
-		bar += fmt.Sprintf("  best %s (ID %d)", fmtMetric(p.best.value), p.best.id)
+		bar += fmt.Sprintf("  best %s (ID %d)", fmtNumber(p.best.value), p.best.id)
 	}
 	lines = append(lines, bar)
 	ids := make([]int64, 0, len(p.running))
@@ -183,7 +183,7 @@ func (p *progress) redraw(throttled bool) {
 		r := p.running[id]
 		l := fmt.Sprintf("  trial %d (ID %d)  epoch %d", r.number, r.id, r.epoch)
 		if !math.IsNaN(r.value) {
-			l += fmt.Sprintf("  %s %s", p.objective, fmtMetric(r.value))
+			l += fmt.Sprintf("  %s %s", p.objective, fmtNumber(r.value))
 		}
 		lines = append(lines, l)
 	}

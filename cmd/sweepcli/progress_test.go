@@ -113,6 +113,10 @@ func TestFinishedLine(t *testing.T) {
 			"trial 2 (ID 3) interrupted: grace period after stop ended [0/4] units=8"},
 		{search.Trial{ID: 3, Number: 2, Status: search.StatusFailed, Attempt: 1, Params: search.Params{"epochs": search.Int(3)}, Error: "x"}, true,
 			"trial 2 (ID 3) failed: x [0/4]"},
+		// A finite but huge value (a loss objective that blew up) stays short.
+		{search.Trial{ID: 4, Number: 3, Status: search.StatusComplete, Attempt: 1, Params: params,
+			Result: &search.Result{Value: 1.2345e72, Values: map[string]float64{"test_macro_f1": 0.25}, EpochsRun: 5}}, false,
+			"trial 3 (ID 4) complete val_macro_f1=1.234e+72 test_macro_f1=0.2500 epochs=5 [0/4] units=8"},
 	}
 	for _, tc := range tests {
 		p := newProgress(nil, Env{Now: func() time.Time { return t0 }}.withDefaults(), 4, search.Maximize, "val_macro_f1")

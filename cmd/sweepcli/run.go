@@ -30,10 +30,10 @@ func (c *commands) runCommand() *cli.Command {
 		Flags: []cli.Flag{
 			dbFlag(),
 			&cli.StringFlag{Name: "study", Usage: "study `NAME`", DefaultText: "the spec's name"},
-			&cli.IntFlag{Name: "parallel", Usage: "trials trained at once", DefaultText: "the spec's search.parallel"},
-			&cli.IntFlag{Name: "trials", Usage: "number of trials", DefaultText: "the spec's search.trials"},
+			&cli.IntFlag{Name: "parallel", Usage: "`N` trials trained at once", DefaultText: "the spec's search.parallel"},
+			&cli.IntFlag{Name: "trials", Usage: "`N` trials in the study", DefaultText: "the spec's search.trials"},
 			&cli.DurationFlag{Name: "timeout", Usage: "stop scheduling new trials after this `DURATION`, e.g. 8h", DefaultText: "the spec's search.timeout"},
-			&cli.Uint64Flag{Name: "seed", Usage: "study seed", DefaultText: "the spec's seed"},
+			&cli.Uint64Flag{Name: "seed", Usage: "study `SEED`", DefaultText: "the spec's seed"},
 			&cli.DurationFlag{Name: "grace", Usage: "`DURATION` running trials may take to finish after the first interrupt or the timeout, before they are cancelled", DefaultText: "1m"},
 		},
 		Action: c.run,
@@ -443,7 +443,7 @@ func printSummary(w io.Writer, sum search.Summary, spec *experiments.Spec, dbArg
 		if len(spec.Search.Space) > 0 {
 			params = fmtParams(t.Params)
 		}
-		tw.row(fmt.Sprint(t.ID), fmt.Sprint(t.Number), fmtMetric(t.Result.Value), fmtMetric(valueOr(t.Result.Values, "test_macro_f1")),
+		tw.row(fmt.Sprint(t.ID), fmt.Sprint(t.Number), fmtNumber(t.Result.Value), fmtNumber(valueOr(t.Result.Values, "test_macro_f1")),
 			fmt.Sprint(t.Result.EpochsRun), params)
 	}
 	tw.flush()
@@ -470,13 +470,6 @@ func valueOr(m map[string]float64, k string) float64 {
 		return v
 	}
 	return math.NaN()
-}
-
-func fmtMetric(v float64) string {
-	if math.IsNaN(v) {
-		return "-"
-	}
-	return fmt.Sprintf("%.4f", v)
 }
 
 // fmtParams formats params for reading: floats to 4 significant digits
