@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -260,6 +261,9 @@ func fitRows(ctx context.Context, t *Table, cfg Config, classes []string, rows, 
 			}
 		}
 		sc, err := FitScaler(cfg.Scale, sets[0].X)
+		if se := (*ScaleError)(nil); errors.As(err, &se) && se.Column < len(t.Features) {
+			return nil, fmt.Errorf("fit %s: scaler: feature %q: %s", t.Name, t.Features[se.Column], se.Reason)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("fit %s: %w", t.Name, err)
 		}

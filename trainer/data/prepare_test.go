@@ -277,6 +277,19 @@ func TestPrepareErrorsAndDrop(t *testing.T) {
 		}
 	}
 
+	// Finite values whose squares overflow: named by feature, not blamed on NaN.
+	var huge strings.Builder
+	huge.WriteString("a,big,label\n")
+	for i := range 30 {
+		fmt.Fprintf(&huge, "%d,%s,%s\n", i, []string{"1.7e308", "-1.7e308", "3"}[i%3], []string{"x", "y"}[i%2])
+	}
+	for _, scale := range []string{ScaleStandard, ScaleMinMax} {
+		_, err := Prepare(ctx, read(huge.String()), Config{Scale: scale}, 1, 1)
+		if err == nil || !strings.Contains(err.Error(), `scaler: feature "big": holds values too large to scale (largest magnitude 1.7e+308`) {
+			t.Errorf("%s scaling of huge values: %v", scale, err)
+		}
+	}
+
 	oneClass := read("a,label\n1,x\n2,x\n3,x\n")
 	if _, err := Prepare(ctx, oneClass, Config{}, 1, 1); err == nil || !strings.Contains(err.Error(), `one class only ("x")`) {
 		t.Errorf("one class: %v", err)

@@ -128,8 +128,34 @@ type Scaler struct {
 	Scale []float64 `json:"scale,omitempty"`
 }
 
+// ScaleError is FitScaler's error for a column it cannot scale.
+type ScaleError struct {
+	// Column is the column's index in the matrix, from 0.
+	Column int
+	// Reason says what is wrong and what to do.
+	Reason string
+}
+
+func (e *ScaleError) Error() string {
+	return fmt.Sprintf("scaler: column %d (counting from 1): %s", e.Column+1, e.Reason)
+}
+
+// columnProblem explains why column j's statistics are not finite: a NaN,
+// or values so large that their sum or squares overflow.
+func columnProblem(x Matrix, j int) *ScaleError {
+	big := 0.0
+	for i := 0; i < x.Rows; i++ {
+		v := x.Dense[i*x.Cols+j]
+		if math.IsNaN(v) {
+			return &ScaleError{Column: j, Reason: "holds NaN: impute first"}
+		}
+		big = max(big, math.Abs(v))
+	}
+	return &ScaleError{Column: j, Reason: fmt.Sprintf("holds values too large to scale (largest magnitude %g overflows the statistics): rescale the column, or use scale: none", big)}
+}
+
 // FitScaler computes scaling statistics of the dense matrix x, which must
-// hold no NaN (impute first).
+// hold no NaN (impute first). A column it cannot scale gives a *ScaleError.
 func FitScaler(method string, x Matrix) (Scaler, error) {
 	if x.IsSparse() {
 		return Scaler{}, errors.New("scaler: needs a dense matrix")
@@ -166,8 +192,8 @@ func FitScaler(method string, x Matrix) (Scaler, error) {
 			// Two-pass variance with the compensation term of Chan,
 			// Golub & LeVeque (as scikit-learn does).
 			v := (ss - corr*corr/n) / n
-			if math.IsNaN(v) || math.IsNaN(m) {
-				return Scaler{}, fmt.Errorf("scaler: column %d holds NaN: impute first", j)
+			if math.IsNaN(v) || math.IsInf(v, 0) || math.IsNaN(m) || math.IsInf(m, 0) {
+				return Scaler{}, columnProblem(x, j)
 			}
 			s.Offset[j] = m
 			// scikit-learn's constant-feature test: variance within
@@ -182,9 +208,12 @@ func FitScaler(method string, x Matrix) (Scaler, error) {
 			for i := 0; i < x.Rows; i++ {
 				v := x.Dense[i*x.Cols+j]
 				if math.IsNaN(v) {
-					return Scaler{}, fmt.Errorf("scaler: column %d holds NaN: impute first", j)
+					return Scaler{}, columnProblem(x, j)
 				}
 				lo, hi = min(lo, v), max(hi, v)
+			}
+			if math.IsInf(hi-lo, 0) {
+				return Scaler{}, columnProblem(x, j)
 			}
 			s.Offset[j] = lo
 			if r := hi - lo; r < 10*eps {

@@ -2,6 +2,7 @@ package data
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"strings"
@@ -114,8 +115,12 @@ func TestScalerNoneAndErrors(t *testing.T) {
 	if _, err := FitScaler("zscore", x); err == nil || !strings.Contains(err.Error(), `"zscore"`) {
 		t.Errorf("unknown method: %v", err)
 	}
-	if _, err := FitScaler(ScaleStandard, dense([][]float64{{math.NaN()}})); err == nil || !strings.Contains(err.Error(), "impute first") {
+	if _, err := FitScaler(ScaleStandard, dense([][]float64{{1, math.NaN()}})); err == nil || err.Error() != "scaler: column 2 (counting from 1): holds NaN: impute first" {
 		t.Errorf("NaN: %v", err)
+	}
+	var se *ScaleError
+	if _, err := FitScaler(ScaleMinMax, dense([][]float64{{math.MaxFloat64}, {-math.MaxFloat64}})); !errors.As(err, &se) || se.Column != 0 || !strings.Contains(se.Reason, "too large") {
+		t.Errorf("overflowing range: %v", err)
 	}
 	s, _ = FitScaler(ScaleStandard, x)
 	if err := s.Apply(dense([][]float64{{1, 2, 3}})); err == nil {
