@@ -61,7 +61,9 @@ func (e *predictLoadError) Unwrap() error { return e.err }
 //
 // The label column is optional and never used to predict: a row whose
 // label the model never saw is predicted like any other, written with its
-// label, counted in UnknownLabels and left out of Accuracy.
+// label, counted in UnknownLabels and left out of Accuracy; a row whose
+// label cell is empty (or a missing-value marker) is unlabelled and left
+// out of both.
 //
 // The model is not read from a file: Reproduce rebuilt it from the record
 // (same data, split, pipeline and seed give the same weights bit for bit),
@@ -123,12 +125,16 @@ func Predict(ctx context.Context, rep *Reproduction, path string, w io.Writer) (
 		rec = append(rec[:0], strconv.Itoa(t.Lines[i]))
 		if labels != nil {
 			rec = append(rec, labels[i])
-			if c, ok := classIndex[labels[i]]; ok {
+			c, known := classIndex[labels[i]]
+			switch {
+			case labels[i] == "":
+				// An empty label cell: an unlabelled row, not scored.
+			case known:
 				sum.Scored++
 				if c == best {
 					correct++
 				}
-			} else {
+			default:
 				sum.UnknownLabels++
 				if len(sum.UnknownLines) < maxUnknownLines {
 					sum.UnknownLines = append(sum.UnknownLines, t.Lines[i])

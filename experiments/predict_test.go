@@ -13,7 +13,7 @@ import (
 
 // TestPredictLabels checks what Predict does with the optional label
 // column: a label the model never saw neither stops the prediction nor
-// counts in the accuracy; a malformed row is an error that names its line
+// counts in the accuracy, nor does an empty label cell; a malformed row is an error that names its line
 // and does not suggest drop_malformed, which predict cannot set.
 func TestPredictLabels(t *testing.T) {
 	t.Parallel()
@@ -34,20 +34,21 @@ func TestPredictLabels(t *testing.T) {
 		"\"Congratulations! You have been selected for a FREE cruise. Click here to claim your prize\",spam\n"+
 		"\"Dear customer, verify your password at this link\",phishing\n"+
 		"\"Re: the patch below fixes the linker flags on the build machine\",easy_ham\n"+
-		"\"Lowest mortgage rates, no credit check\",scam\n")
+		"\"Lowest mortgage rates, no credit check\",scam\n"+
+		"\"Minutes of Tuesday's meeting attached\",\n")
 	var out strings.Builder
 	sum, err := Predict(context.Background(), rep, mixed, &out)
 	if err != nil {
 		t.Fatalf("predict with unknown labels: %v", err)
 	}
-	if sum.Rows != 4 || !sum.Labelled || sum.Scored != 2 || sum.UnknownLabels != 2 || !slices.Equal(sum.UnknownLines, []int{3, 5}) {
-		t.Errorf("summary = %+v, want 4 rows, 2 scored, 2 unknown labels on lines 3 and 5", sum)
+	if sum.Rows != 5 || !sum.Labelled || sum.Scored != 2 || sum.UnknownLabels != 2 || !slices.Equal(sum.UnknownLines, []int{3, 5}) {
+		t.Errorf("summary = %+v, want 5 rows, 2 scored, 2 unknown labels on lines 3 and 5, line 6 unlabelled", sum)
 	}
 	if sum.Accuracy < 0 || sum.Accuracy > 1 {
 		t.Errorf("accuracy = %v, want a fraction of the 2 scored rows", sum.Accuracy)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 5 || !strings.HasPrefix(lines[0], "line,label,predicted,") || !strings.HasPrefix(lines[2], "3,phishing,") || !strings.HasPrefix(lines[4], "5,scam,") {
+	if len(lines) != 6 || !strings.HasPrefix(lines[0], "line,label,predicted,") || !strings.HasPrefix(lines[2], "3,phishing,") || !strings.HasPrefix(lines[4], "5,scam,") || !strings.HasPrefix(lines[5], "6,,") {
 		t.Errorf("output:\n%s\nwant every row, unknown labels as written", out.String())
 	}
 

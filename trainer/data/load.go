@@ -34,7 +34,9 @@ type LoadOptions struct {
 	// Label names the label column [label].
 	Label string `json:"label"`
 	// LabelOptional lets the label column be absent (prediction input); the
-	// Table's Labels are then nil.
+	// Table's Labels are then nil. A missing-value cell in a present label
+	// column then reads as the empty label (an unlabelled row) instead of
+	// an error.
 	LabelOptional bool `json:"label_optional,omitempty"`
 	// Text names the text column [text]. When the header has it the file is
 	// read as text data: that column is the only feature and the other
@@ -405,7 +407,10 @@ func (p *parser) row(cr *csv.Reader, rec []string, line, want int) error {
 	if p.labelCol >= 0 {
 		label = rec[p.labelCol]
 		if p.missing[strings.TrimSpace(label)] {
-			return &rowError{fmt.Sprintf("%s:%d: column %q: missing label", p.name, line, p.opts.Label)}
+			if !p.opts.LabelOptional {
+				return &rowError{fmt.Sprintf("%s:%d: column %q: missing label", p.name, line, p.opts.Label)}
+			}
+			label = ""
 		}
 	}
 	if p.textCol >= 0 {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -193,6 +194,18 @@ func TestLoadOptionsColumns(t *testing.T) {
 	}
 	if tab.Labels != nil || tab.Len() != 1 || len(tab.Features) != 2 {
 		t.Errorf("labels %v rows %d features %v", tab.Labels, tab.Len(), tab.Features)
+	}
+	// Prediction input may leave some labels out.
+	tab, err = readString(t, "f.csv", "a,label
+1,x
+2,NA
+3,
+", LoadOptions{LabelOptional: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(tab.Labels, []string{"x", "", ""}) {
+		t.Errorf("optional labels %q, want x and two unlabelled rows", tab.Labels)
 	}
 }
 
