@@ -196,11 +196,7 @@ func TestLoadOptionsColumns(t *testing.T) {
 		t.Errorf("labels %v rows %d features %v", tab.Labels, tab.Len(), tab.Features)
 	}
 	// Prediction input may leave some labels out.
-	tab, err = readString(t, "f.csv", "a,label
-1,x
-2,NA
-3,
-", LoadOptions{LabelOptional: true})
+	tab, err = readString(t, "f.csv", "a,label\n1,x\n2,NA\n3,\n", LoadOptions{LabelOptional: true})
 	if err != nil {
 		t.Fatal(err)
 	}
