@@ -25,7 +25,7 @@ const (
 // scheme:// is an error, as is an empty DSN.
 func BackendOf(dsn string) (Backend, error) {
 	if strings.TrimSpace(dsn) == "" {
-		return "", errors.New("empty DSN: want a file path, sqlite:PATH, postgres://... or host=... dbname=...")
+		return "", errors.New("empty DSN: want a file path, sqlite:PATH, postgres://URL or key=value pairs (host=H dbname=D)")
 	}
 	if IsKeywordDSN(dsn) {
 		return BackendPostgres, nil
@@ -39,7 +39,7 @@ func BackendOf(dsn string) (Backend, error) {
 			return BackendSQLite, nil
 		}
 		if strings.HasPrefix(dsn[len(scheme):], "://") && validScheme(scheme) {
-			return "", fmt.Errorf("unknown DSN scheme %q: want a file path, sqlite:PATH, postgres://... or host=... dbname=...", scheme)
+			return "", fmt.Errorf("unknown DSN scheme %q: want a file path, sqlite:PATH, postgres://URL or key=value pairs (host=H dbname=D)", scheme)
 		}
 	}
 	return BackendSQLite, nil

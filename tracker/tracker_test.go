@@ -18,7 +18,7 @@ func TestMetricsRoundTrip(t *testing.T) {
 	cases := []map[string]float64{
 		nil,
 		{},
-		{"val_loss": math.NaN(), "a": math.Inf(1), "b": math.Inf(-1), "c": 0.1 + 0.2, "d": -0.0, "e": math.MaxFloat64, "f": math.SmallestNonzeroFloat64},
+		{"val_loss": math.NaN(), "a": math.Inf(1), "b": math.Inf(-1), "c": 0.1 + 0.2, "d": math.Copysign(0, -1), "e": math.MaxFloat64, "f": math.SmallestNonzeroFloat64},
 		{`"quoted" key\`: 1},
 	}
 	for _, m := range cases {

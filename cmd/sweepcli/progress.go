@@ -24,7 +24,6 @@ type progress struct {
 	total     int
 	dir       search.Direction
 	objective string
-	epochs    int
 	// hideParams leaves the params out of the lines: the spec's space is
 	// empty, and the trials' one parameter is a placeholder.
 	hideParams bool
