@@ -411,8 +411,9 @@ func printSummary(w io.Writer, sum search.Summary, spec *experiments.Spec, dbArg
 	}
 	fmt.Fprintf(w, "\n%d trials (%s) in %s, stopped: %s\n", len(sum.Trials), strings.Join(counts, ", "), sum.Elapsed.Round(10*time.Millisecond), describeStop(sum.Reason))
 	if sum.Held > 0 {
-		fmt.Fprintf(w, "%d %s running in another process (a later run picks up any it leaves unfinished)\n",
-			sum.Held, plural(sum.Held, "trial was", "trials were"))
+		fmt.Fprintf(w, "%d %s running in another process, so the counts and the top 5 here leave %s out;\n"+
+			"`sweep leaderboard --study %s` ranks the whole study (a later run picks up any trial left unfinished)\n",
+			sum.Held, plural(sum.Held, "trial was", "trials were"), plural(sum.Held, "it", "them"), sum.Study.Name)
 	}
 	var done []search.Trial
 	for _, t := range sum.Trials {

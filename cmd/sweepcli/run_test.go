@@ -252,11 +252,12 @@ func TestPrintSummaryHeld(t *testing.T) {
 		want string
 	}{
 		{0, ""},
-		{1, "\n1 trial was running in another process (a later run picks up any it leaves unfinished)\n"},
-		{3, "\n3 trials were running in another process (a later run picks up any it leaves unfinished)\n"},
+		{1, "\n1 trial was running in another process, so the counts and the top 5 here leave it out;\n" +
+			"`sweep leaderboard --study s` ranks the whole study (a later run picks up any trial left unfinished)\n"},
+		{3, "\n3 trials were running in another process, so the counts and the top 5 here leave them out;\n"},
 	} {
 		var buf strings.Builder
-		printSummary(&buf, search.Summary{Trials: []search.Trial{done}, Held: tc.held, Reason: search.StopDone}, spec, "")
+		printSummary(&buf, search.Summary{Study: search.Study{Name: "s"}, Trials: []search.Trial{done}, Held: tc.held, Reason: search.StopDone}, spec, "")
 		got := buf.String()
 		if tc.want == "" && strings.Contains(got, "another process") || !strings.Contains(got, tc.want) {
 			t.Errorf("held %d: summary\n%s\nwant it to contain %q", tc.held, got, tc.want)
