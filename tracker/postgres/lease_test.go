@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -22,5 +23,21 @@ func TestLeases(t *testing.T) {
 			stores[i] = s
 		}
 		return stores[0], stores[1]
+	})
+}
+
+func TestDeadWorker(t *testing.T) {
+	dsn := testDSN(t)
+	loc := os.Getenv(storetest.ChildEnv)
+	if loc == "" {
+		loc = freshSchema(t, dsn)
+	}
+	storetest.RunDeadWorker(t, "TestDeadWorker", loc, func(t *testing.T, loc string) storetest.LeaseStore {
+		s, err := Open(context.Background(), dsn, Options{Schema: loc, Lease: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
 	})
 }

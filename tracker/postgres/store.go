@@ -57,12 +57,15 @@ type Options struct {
 	// search_path: the tables live there. Empty uses the DSN's search_path.
 	Schema string
 	// Lease is how long a started trial stays claimed without a heartbeat
-	// (lease_expires_at); default tracker.DefaultLease. The store renews
-	// the leases of the trials it runs every third of it; another process
-	// takes over a running trial only once its lease has expired.
+	// (lease_expires_at); default tracker.DefaultLease, at least
+	// tracker.MinLease. The store renews the leases of the trials it runs
+	// every third of it; another process takes over a running trial only
+	// once its lease has expired.
 	Lease time.Duration
-	// Now is the clock for created_at, heartbeat_at and lease_expires_at;
-	// default time.Now.
+	// Now is the clock for created_at, finished trials' heartbeat_at and,
+	// when set, for leases; default time.Now. Left nil, leases are taken
+	// and compared on the server's clock, so that processes on machines
+	// whose clocks disagree never take each other's live trials.
 	Now func() time.Time
 	// Retry bounds retries; see Retry for the defaults.
 	Retry Retry
@@ -100,8 +103,8 @@ func (o Options) WithDefaults() Options {
 // Validate reports the first invalid field.
 func (o Options) Validate() error {
 	switch {
-	case o.Lease < 0:
-		return fmt.Errorf("postgres options: lease %v is negative", o.Lease)
+	case o.Lease < 0 || o.Lease > 0 && o.Lease < tracker.MinLease:
+		return fmt.Errorf("postgres options: lease %v: want at least %v", o.Lease, tracker.MinLease)
 	case o.Retry.MaxAttempts < 1 || o.Retry.MaxAttempts > 100:
 		return fmt.Errorf("postgres options: retry.max_attempts %d is outside 1..100", o.Retry.MaxAttempts)
 	case o.Retry.BaseDelay < 0 || o.Retry.MaxDelay < o.Retry.BaseDelay:
@@ -120,6 +123,9 @@ type Store struct {
 	secrets []string
 	worker  string          // this store's name in the trials' worker column
 	leases  *tracker.Leases // heartbeats of the trials this store started
+	// leaseClock is Options.Now when the caller set it; nil means the
+	// server's clock.
+	leaseClock func() time.Time
 
 	mu  sync.Mutex // guards rng
 	rng *rand.Rand
@@ -130,6 +136,7 @@ type Store struct {
 // store. Errors never contain the DSN's password.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	secrets := tracker.Secrets(dsn)
+	leaseClock := opts.Now
 	opts = opts.WithDefaults()
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -149,11 +156,8 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		seed = uint64(time.Now().UnixNano()) ^ uint64(os.Getpid())<<32
 	}
 	s := &Store{opts: opts, secrets: secrets, rng: rand.New(rand.NewPCG(seed, 0x5eed)), worker: tracker.WorkerID()}
-	s.leases = tracker.NewLeases(opts.Lease/3, s.renewLeases, func(err error) {
-		if opts.Logger != nil {
-			opts.Logger.Warn("postgres: heartbeat failed", "error", s.redact(err))
-		}
-	})
+	s.leaseClock = leaseClock
+	s.leases = tracker.NewLeases(opts.Lease/3, s.renewLeases, opts.Logger)
 	where := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
 	s.pool, err = pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

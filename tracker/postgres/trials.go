@@ -107,8 +107,8 @@ func (s *Store) StudyByName(ctx context.Context, name string) (search.Study, err
 // StartTrial implements search.Store: one upsert that inserts trial k or
 // re-marks an unfinished row as running with attempt+1, keeping its ID. A
 // row running under another worker's unexpired lease is left alone
-// (search.ErrTrialHeld). The store then heartbeats the trial until
-// FinishTrial.
+// (search.ErrTrialHeld), unless that worker is a dead process of this
+// host. The store then heartbeats the trial until FinishTrial.
 func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, error) {
 	what := fmt.Sprintf("start trial %d of study %d", t.Number, t.StudyID)
 	if t.Number < 0 {
@@ -122,12 +122,12 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 	var attempt int
 	err = s.retry(ctx, "start trial", func(ctx context.Context) error {
 		// A row that changes between the upsert and the look that explains
-		// it (its holder finished or gave it up) is tried again.
+		// it (its holder finished, gave it up or died) is tried again.
 		for range 3 {
-			now := s.opts.Now().UTC()
 			err := s.pool.QueryRow(ctx, `INSERT INTO trials
 				(study_id, number, status, params, seed, attempt, host, started_at, worker, heartbeat_at, lease_expires_at)
-				VALUES ($1, $2, 'running', $3, $4, 1, $5, $6, $9, $7, $8)
+				VALUES ($1, $2, 'running', $3, $4, 1, $5, $6, $9,
+					coalesce($7::timestamptz, now()), coalesce($7::timestamptz, now()) + $8::bigint * interval '1 microsecond')
 				ON CONFLICT (study_id, number) DO UPDATE SET
 					status = 'running', params = excluded.params, seed = excluded.seed,
 					attempt = trials.attempt + 1, host = excluded.host, started_at = excluded.started_at,
@@ -137,7 +137,8 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 					AND NOT (trials.status = 'running' AND trials.worker <> excluded.worker
 						AND coalesce(trials.lease_expires_at > excluded.heartbeat_at, false))
 				RETURNING id, attempt`,
-				t.StudyID, t.Number, params, int64(t.Seed), t.Host, nullTime(t.StartedAt), now, now.Add(s.opts.Lease), s.worker).Scan(&id, &attempt)
+				t.StudyID, t.Number, params, int64(t.Seed), t.Host, nullTime(t.StartedAt), s.leaseNow(),
+				s.opts.Lease.Microseconds(), s.worker).Scan(&id, &attempt)
 			if !errors.Is(err, pgx.ErrNoRows) {
 				return err
 			}
@@ -152,9 +153,17 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 				return err
 			case status == search.StatusComplete.String() || status == search.StatusPruned.String():
 				return search.ErrTrialFinished
-			case status == search.StatusRunning.String():
-				return heldError(worker, until)
+			case status != search.StatusRunning.String():
+				continue
+			case tracker.DeadLocalWorker(worker):
+				// Its process is gone: its lease means nothing.
+				if _, err := s.pool.Exec(ctx, `UPDATE trials SET lease_expires_at = NULL
+					WHERE study_id = $1 AND number = $2 AND status = 'running' AND worker = $3`, t.StudyID, t.Number, worker); err != nil {
+					return err
+				}
+				continue
 			}
+			return tracker.HeldError(worker, fromNullTime(until))
 		}
 		return fmt.Errorf("the row kept changing under other processes")
 	})
@@ -170,33 +179,33 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 	return t, nil
 }
 
-// heldError is search.ErrTrialHeld naming the holder and its lease.
-func heldError(worker string, until *time.Time) error {
-	if until == nil {
-		return fmt.Errorf("%w (worker %s)", search.ErrTrialHeld, worker)
+// leaseNow is the lease clock's time, or nil for the server's clock.
+func (s *Store) leaseNow() any {
+	if s.leaseClock == nil {
+		return nil
 	}
-	return fmt.Errorf("%w (worker %s, lease until %s)", search.ErrTrialHeld, worker, until.UTC().Format(time.RFC3339))
+	return s.leaseClock().UTC()
 }
 
 // Heartbeat renews now the leases of the trials this store is running,
 // as the store does by itself every third of Options.Lease.
 func (s *Store) Heartbeat(ctx context.Context) error {
-	ids := s.leases.Held()
-	if len(ids) == 0 {
-		return nil
-	}
-	if err := s.renewLeases(ctx, ids); err != nil {
-		return s.redact(fmt.Errorf("heartbeat of trials %v: %w", ids, err))
-	}
-	return nil
+	_, err := s.leases.Renew(ctx)
+	return err
 }
 
-// renewLeases is the heartbeat of the trials this store runs.
-func (s *Store) renewLeases(ctx context.Context, ids []int64) error {
-	now := s.opts.Now().UTC()
-	_, err := s.pool.Exec(ctx, `UPDATE trials SET heartbeat_at = $1, lease_expires_at = $2
-		WHERE id = ANY($3) AND worker = $4 AND status = 'running'`, now, now.Add(s.opts.Lease), ids, s.worker)
-	return err
+// renewLeases is the heartbeat of the trials this store runs; it returns
+// the trials still this worker's.
+func (s *Store) renewLeases(ctx context.Context, ids []int64) ([]int64, error) {
+	rows, err := s.pool.Query(ctx, `UPDATE trials SET heartbeat_at = coalesce($1::timestamptz, now()),
+			lease_expires_at = coalesce($1::timestamptz, now()) + $2::bigint * interval '1 microsecond'
+		WHERE id = ANY($3) AND worker = $4 AND status = 'running'
+		RETURNING id`, s.leaseNow(), s.opts.Lease.Microseconds(), ids, s.worker)
+	if err != nil {
+		return nil, s.redact(err)
+	}
+	renewed, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	return renewed, s.redact(err)
 }
 
 // finishRows holds the child rows of a finished trial as column arrays,

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -26,5 +27,20 @@ func TestLeases(t *testing.T) {
 			stores[i] = s
 		}
 		return stores[0], stores[1]
+	})
+}
+
+func TestDeadWorker(t *testing.T) {
+	loc := os.Getenv(storetest.ChildEnv)
+	if loc == "" {
+		loc = filepath.Join(t.TempDir(), "dead.db")
+	}
+	storetest.RunDeadWorker(t, "TestDeadWorker", loc, func(t *testing.T, loc string) storetest.LeaseStore {
+		s, err := Open(context.Background(), loc, Options{Lease: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
 	})
 }

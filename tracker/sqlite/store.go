@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -35,15 +36,21 @@ type Options struct {
 	// lock before failing; default 10s.
 	BusyTimeout time.Duration
 	// Lease is how long a started trial stays claimed without a heartbeat
-	// (lease_expires_at); default tracker.DefaultLease. The store renews
-	// the leases of the trials it runs every third of it; another process
-	// takes over a running trial only once its lease has expired.
+	// (lease_expires_at); default tracker.DefaultLease, at least
+	// tracker.MinLease. The store renews the leases of the trials it runs
+	// every third of it; another process takes over a running trial only
+	// once its lease has expired. Leases are taken and compared on the
+	// clock of each process (Now): the processes sharing a file share a
+	// machine, and its clock.
 	Lease time.Duration
 	// Now is the clock for created_at, heartbeat_at and lease_expires_at;
 	// default time.Now.
 	Now func() time.Time
 	// ReadConns is the size of the read pool; default 4.
 	ReadConns int
+	// Logger receives warnings about failed heartbeats and trials taken
+	// over by another process; nil logs nothing.
+	Logger *slog.Logger
 	// MustExist makes Open fail (wrapping fs.ErrNotExist) instead of
 	// creating a missing file: for commands that only read, where a
 	// mistyped path would otherwise show an empty store.
@@ -72,8 +79,8 @@ func (o Options) Validate() error {
 	switch {
 	case o.BusyTimeout < 0:
 		return fmt.Errorf("sqlite options: busy_timeout %v is negative", o.BusyTimeout)
-	case o.Lease < 0:
-		return fmt.Errorf("sqlite options: lease %v is negative", o.Lease)
+	case o.Lease < 0 || o.Lease > 0 && o.Lease < tracker.MinLease:
+		return fmt.Errorf("sqlite options: lease %v: want at least %v", o.Lease, tracker.MinLease)
 	case o.ReadConns < 0:
 		return fmt.Errorf("sqlite options: read_conns %d is negative", o.ReadConns)
 	}
@@ -150,7 +157,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	s := &Store{w: w, r: w, opts: opts, worker: tracker.WorkerID()}
-	s.leases = tracker.NewLeases(opts.Lease/3, s.renewLeases, nil)
+	s.leases = tracker.NewLeases(opts.Lease/3, s.renewLeases, opts.Logger)
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)

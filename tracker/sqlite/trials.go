@@ -111,12 +111,18 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 			return t, fmt.Errorf("%s: %w", what, err)
 		case status == search.StatusComplete.String() || status == search.StatusPruned.String():
 			return t, fmt.Errorf("%s: %w", what, search.ErrTrialFinished)
-		case status == search.StatusRunning.String():
-			if until.Valid {
-				return t, fmt.Errorf("%s: %w (worker %s, lease until %s UTC)", what, search.ErrTrialHeld, worker, until.String)
+		case status != search.StatusRunning.String():
+			continue
+		case tracker.DeadLocalWorker(worker):
+			// Its process is gone: its lease means nothing.
+			if _, err := s.w.ExecContext(ctx, `UPDATE trials SET lease_expires_at = NULL
+				WHERE study_id = ? AND number = ? AND status = 'running' AND worker = ?`, t.StudyID, t.Number, worker); err != nil {
+				return t, fmt.Errorf("%s: %w", what, err)
 			}
-			return t, fmt.Errorf("%s: %w (worker %s)", what, search.ErrTrialHeld, worker)
+			continue
 		}
+		expires, _ := parseNullTime(until)
+		return t, fmt.Errorf("%s: %w", what, tracker.HeldError(worker, expires))
 	}
 	switch {
 	case isConstraint(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY):
@@ -133,27 +139,35 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 // Heartbeat renews now the leases of the trials this store is running,
 // as the store does by itself every third of Options.Lease.
 func (s *Store) Heartbeat(ctx context.Context) error {
-	ids := s.leases.Held()
-	if len(ids) == 0 {
-		return nil
-	}
-	if err := s.renewLeases(ctx, ids); err != nil {
-		return fmt.Errorf("heartbeat of trials %v: %w", ids, err)
-	}
-	return nil
+	_, err := s.leases.Renew(ctx)
+	return err
 }
 
-// renewLeases is the heartbeat of the trials this store runs.
-func (s *Store) renewLeases(ctx context.Context, ids []int64) error {
+// renewLeases is the heartbeat of the trials this store runs; it returns
+// the trials still this worker's.
+func (s *Store) renewLeases(ctx context.Context, ids []int64) ([]int64, error) {
 	list, err := json.Marshal(ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := s.opts.Now()
-	_, err = s.w.ExecContext(ctx, `UPDATE trials SET heartbeat_at = ?, lease_expires_at = ?
-		WHERE worker = ? AND status = 'running' AND id IN (SELECT value FROM json_each(?))`,
+	rows, err := s.w.QueryContext(ctx, `UPDATE trials SET heartbeat_at = ?, lease_expires_at = ?
+		WHERE worker = ? AND status = 'running' AND id IN (SELECT value FROM json_each(?))
+		RETURNING id`,
 		formatTime(now), formatTime(now.Add(s.opts.Lease)), s.worker, string(list))
-	return err
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var renewed []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		renewed = append(renewed, id)
+	}
+	return renewed, rows.Err()
 }
 
 // FinishTrial implements search.Store. Everything is written in one

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"sync"
 	"testing"
 	"time"
@@ -170,5 +172,52 @@ func testTwoDrivers(t *testing.T, pair PairFunc) {
 	}
 	if len(trials) != n || len(bad) > 0 {
 		t.Errorf("%d trials recorded, want %d complete with one attempt each; %v", len(trials), n, bad)
+	}
+}
+
+// ChildEnv is the environment variable that puts RunDeadWorker in its
+// child role; it holds the store's location.
+const ChildEnv = "SWEEP_STORETEST_DEAD_WORKER"
+
+// OpenAt opens the store at a location (a file, a schema) with a one-hour
+// lease, in this process or in RunDeadWorker's child.
+type OpenAt func(t *testing.T, location string) LeaseStore
+
+// RunDeadWorker checks that a trial left running by a process that died
+// (it exited without finishing the trial or closing the store) is taken
+// over at once by another process of the same host, although its lease has
+// an hour to run. The dead process is a child running the calling test
+// (testName) again with ChildEnv set: in the child, RunDeadWorker starts
+// the trial and exits.
+func RunDeadWorker(t *testing.T, testName, location string, open OpenAt) {
+	ctx := context.Background()
+	if os.Getenv(ChildEnv) != "" {
+		s := open(t, location)
+		st, err := s.StudyByName(ctx, "dead-worker")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.StartTrial(ctx, newTrial(st.ID, 0)); err != nil {
+			t.Fatal(err)
+		}
+		os.Exit(0)
+	}
+	s := open(t, location)
+	st := mustCreate(t, s, newStudy("dead-worker"))
+	child := exec.Command(os.Args[0], "-test.run=^"+testName+"$", "-test.count=1")
+	child.Env = append(os.Environ(), ChildEnv+"="+location)
+	if out, err := child.CombinedOutput(); err != nil {
+		t.Fatalf("child process: %v\n%s", err, out)
+	}
+	trials, err := s.Trials(ctx, st.ID)
+	if err != nil || len(trials) != 1 || trials[0].Status != search.StatusRunning {
+		t.Fatalf("after the child: %+v, %v; want trial 0 left running", trials, err)
+	}
+	tr, err := s.StartTrial(ctx, newTrial(st.ID, 0))
+	if err != nil {
+		t.Fatalf("a dead process's trial: %v, want it taken over at once", err)
+	}
+	if tr.Attempt != 2 {
+		t.Errorf("taken over with attempt %d, want 2", tr.Attempt)
 	}
 }
