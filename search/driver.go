@@ -443,7 +443,7 @@ func (d *driver) runTrial(runCtx context.Context, k int, params Params, seed uin
 			d.cfg.Log.Warn("trial already finished in the store; skipped", "trial", k)
 			return nil
 		case errors.Is(err, ErrTrialHeld):
-			d.cfg.Log.Warn("trial is running in another process; skipped", "trial", k, "error", err)
+			d.cfg.Log.Info("trial is running in another process; skipped", "trial", k, "error", err)
 			d.mu.Lock()
 			d.held++
 			d.mu.Unlock()

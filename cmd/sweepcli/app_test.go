@@ -273,7 +273,13 @@ func TestUserErrors(t *testing.T) {
 			if r.code != tc.code {
 				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tc.code, r.stdout, r.stderr)
 			}
-			first, second, _ := strings.Cut(r.stderr, "\n")
+			// Warnings logged on the way (a store retrying its connection)
+			// come before the error.
+			stderr := r.stderr
+			for strings.HasPrefix(stderr, "level=WARN ") {
+				_, stderr, _ = strings.Cut(stderr, "\n")
+			}
+			first, second, _ := strings.Cut(stderr, "\n")
 			if !strings.HasPrefix(first, "sweep: ") || !strings.Contains(first, tc.want) {
 				t.Errorf("stderr first line\n  %s\nwant it to contain\n  %s", first, tc.want)
 			}

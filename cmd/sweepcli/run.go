@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"slices"
 	"strconv"
@@ -103,7 +104,18 @@ func (c *commands) run(ctx *cli.Context) error {
 		return err
 	}
 	dsn := c.dsn(ctx)
-	st, err := openStore(runCtx, dsn)
+	// Warnings only: a store retrying a dropped connection, a failed
+	// heartbeat, a trial taken over by another process.
+	log := slog.New(slog.NewTextHandler(c.env.Stderr, &slog.HandlerOptions{
+		Level: slog.LevelWarn,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey && len(groups) == 0 {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+	st, err := openStore(runCtx, dsn, log)
 	if err != nil {
 		return err
 	}
@@ -162,6 +174,7 @@ func (c *commands) run(ctx *cli.Context) error {
 		Grace:        ctx.Duration("grace"),
 		Stop:         stop,
 		Clock:        c.env.Now,
+		Log:          log,
 	}
 	if cfg.MaxRetries == 0 {
 		cfg.MaxRetries = -1

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 
 	"github.com/sweep-ml/sweep/search"
 	"github.com/sweep-ml/sweep/tracker"
+	"github.com/sweep-ml/sweep/tracker/postgres"
 	"github.com/sweep-ml/sweep/tracker/sqlite"
 )
 
@@ -24,16 +26,18 @@ type store interface {
 }
 
 // openStore opens the store a DSN names, creating a missing SQLite file:
-// for sweep run. Errors never carry the DSN's password.
-func openStore(ctx context.Context, dsn string) (store, error) {
-	return open(ctx, dsn, sqlite.Options{})
+// for sweep run. The store's warnings (failed heartbeats, trials taken over
+// by another process, retried connections) go to log. Errors never carry
+// the DSN's password.
+func openStore(ctx context.Context, dsn string, log *slog.Logger) (store, error) {
+	return open(ctx, dsn, sqlite.Options{Logger: log}, postgres.Options{Logger: log})
 }
 
 // openExisting opens the store a DSN names for a command that only reads
 // it: a missing SQLite file is an error saying where the store was looked
 // for, not a new empty store.
 func openExisting(ctx context.Context, dsn string) (store, error) {
-	s, err := open(ctx, dsn, sqlite.Options{MustExist: true})
+	s, err := open(ctx, dsn, sqlite.Options{MustExist: true}, postgres.Options{})
 	if errors.Is(err, fs.ErrNotExist) {
 		path, _ := sqlite.Path(dsn)
 		return nil, fmt.Errorf("no sweep database at %s: name the store with --db DSN or SWEEP_DB, or create it with sweep run SPEC.yaml", path)
@@ -41,7 +45,7 @@ func openExisting(ctx context.Context, dsn string) (store, error) {
 	return s, err
 }
 
-func open(ctx context.Context, dsn string, opts sqlite.Options) (store, error) {
+func open(ctx context.Context, dsn string, opts sqlite.Options, pgOpts postgres.Options) (store, error) {
 	backend, err := tracker.BackendOf(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("--db: %w", tracker.RedactError(err, tracker.Secrets(dsn)))
@@ -49,7 +53,7 @@ func open(ctx context.Context, dsn string, opts sqlite.Options) (store, error) {
 	var s store
 	switch backend {
 	case tracker.BackendPostgres:
-		s, err = openPostgres(ctx, dsn)
+		s, err = postgres.Open(ctx, dsn, pgOpts)
 	default:
 		s, err = sqlite.Open(ctx, dsn, opts)
 	}
