@@ -171,7 +171,9 @@ type SearchSpec struct {
 	Direction string
 	// Target stops the search once a trial reaches it; nil for none.
 	Target *float64
-	// MaxRetries is how many times a failed trial is retried; default 1.
+	// MaxRetries is how many times a failed trial is started again by a
+	// later run of the study (a failure repeats exactly with the same
+	// params and seed, so the run that saw it does not retry it); default 1.
 	MaxRetries int
 	// Pruner stops unpromising trials early; nil for none.
 	Pruner *MedianPrunerSpec
