@@ -162,7 +162,6 @@ func Secrets(dsn string) []string {
 		}
 		// As RedactDSN reads it: a password may hold "/", "?" or "#".
 		if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-			// the password may itself contain / ? or #: take the last @ overall
 			if k := strings.LastIndex(rest, "@"); k > j {
 				j = k
 			}
@@ -171,6 +170,17 @@ func Secrets(dsn string) []string {
 		if at := strings.LastIndex(rest, "@"); at >= 0 {
 			if _, pw, ok := strings.Cut(rest[:at], ":"); ok {
 				add(pw)
+			}
+		}
+	}
+	// A URL query parameter whose decoded key names a password.
+	if isURL {
+		if q := strings.IndexByte(dsn, '?'); q >= 0 {
+			query, _, _ := strings.Cut(dsn[q+1:], "#")
+			for _, param := range strings.Split(query, "&") {
+				if k, v, ok := strings.Cut(param, "="); ok && isPasswordKey(queryKey(k)) {
+					add(v)
+				}
 			}
 		}
 	}
@@ -294,6 +304,15 @@ func containsDecoded(m, s string) bool {
 	return err == nil && strings.Contains(d, s)
 }
 
+// queryKey decodes a URL query key as pgx does ("pass%77ord" is
+// "password").
+func queryKey(k string) string {
+	if d, err := url.QueryUnescape(k); err == nil {
+		return d
+	}
+	return k
+}
+
 // isPasswordKey reports whether a URL parameter or DSN keyword holds a
 // password (password, sslpassword).
 func isPasswordKey(k string) bool { return strings.HasSuffix(strings.ToLower(k), "password") }
@@ -341,7 +360,7 @@ func redactURL(dsn string) (out string, masked []string, ok bool) {
 		if j > 0 {
 			b.WriteByte('&')
 		}
-		if k, v, ok := strings.Cut(param, "="); ok && isPasswordKey(k) && v != "" {
+		if k, v, ok := strings.Cut(param, "="); ok && isPasswordKey(queryKey(k)) && v != "" {
 			b.WriteString(k + "=xxxxx")
 			masked = append(masked, v)
 			continue

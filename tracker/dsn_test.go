@@ -16,6 +16,7 @@ func TestRedactDSNFields(t *testing.T) {
 		{"password is also the host and database", "postgresql://u:db@db/db?application_name=db", "postgresql://u:xxxxx@db/db?application_name=db"},
 		{"password inside the user name", "postgres://admin:min@h/x", "postgres://admin:xxxxx@h/x"},
 		{"query password, order kept", "postgres://u@h/db?sslmode=disable&password=s3cret&connect_timeout=2", "postgres://u@h/db?sslmode=disable&password=xxxxx&connect_timeout=2"},
+		{"percent-encoded query key", "postgres://u@h/db?pass%77ord=s3cret&sslmode=disable", "postgres://u@h/db?pass%77ord=xxxxx&sslmode=disable"},
 		{"sslpassword too", "postgres://u:a@h/db?sslpassword=b&sslmode=verify-full", "postgres://u:xxxxx@h/db?sslpassword=xxxxx&sslmode=verify-full"},
 		{"percent-encoded password", "postgres://u:p%40ss@h/db", "postgres://u:xxxxx@h/db"},
 		{"password holding @ and /", "postgres://u:a@b/c@h/db", "postgres://u:xxxxx@h/db"},
@@ -98,6 +99,7 @@ func TestSecretsAsPgxReadsThem(t *testing.T) {
 		{"postgres://user: s3cret@h/db", "s3cret"},
 		{"postgres://user:pw@ss@h/db", "pw"},
 		{"postgres://u:p%20w@h/db", "p w"},
+		{"postgres://u@h/db?pass%77ord=s3cret", "s3cret"},
 	}
 	for _, tc := range tests {
 		cfg, err := pgconn.ParseConfig(tc.dsn)

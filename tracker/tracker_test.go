@@ -155,8 +155,9 @@ func TestRedactDSN(t *testing.T) {
 // FuzzBackendAndRedact checks, with pgx's own parser as the judge of what
 // the password is, that a DSN carrying a password is PostgreSQL, that
 // RedactDSN leaves a DSN whose password field reads "xxxxx" (user, host and
-// database names equal to the password may stay), and that RedactError
-// removes the password from any message.
+// database names equal to the password may stay; an ambiguous user info
+// may leave a DSN that no longer parses, but without the password), and
+// that RedactError removes the password from any message.
 func FuzzBackendAndRedact(f *testing.F) {
 	f.Add("s3cret-pw", "h:5432/db")
 	f.Add("p@ss/w:rd?#", "host/db?sslmode=disable")
@@ -178,7 +179,16 @@ func FuzzBackendAndRedact(f *testing.F) {
 				continue
 			}
 			redacted := RedactDSN(dsn)
-			if got, err := pgconn.ParseConfig(redacted); err != nil || got.Password != "xxxxx" {
+			got, err := pgconn.ParseConfig(redacted)
+			switch {
+			case err == nil && got.Password == "xxxxx":
+			case strings.Count(dsn, "@") > 1 && maskedAtLeast(dsn, redacted, cfg.Password):
+				// A second "@" makes the user info ambiguous: pgx
+				// ends it at the first "@", net/url at the last, and
+				// RedactDSN masks up to the last, so that neither
+				// reading's password survives, at the price of a DSN
+				// that may no longer parse.
+			default:
 				t.Errorf("RedactDSN(%q) = %q, whose password reads %v", dsn, redacted, passwordOf(got, err))
 			}
 			msg := RedactError(fmt.Errorf("<%s>", cfg.Password), Secrets(dsn)).Error()
@@ -187,6 +197,15 @@ func FuzzBackendAndRedact(f *testing.F) {
 			}
 		}
 	})
+}
+
+// maskedAtLeast reports whether redacted is "postgres://user:xxxxx"
+// followed by a tail of dsn that starts after pw, the password as pgx reads
+// it: RedactDSN masked at least that password.
+func maskedAtLeast(dsn, redacted, pw string) bool {
+	const head = "postgres://user:"
+	tail, ok := strings.CutPrefix(redacted, head+"xxxxx")
+	return ok && strings.HasSuffix(dsn, tail) && len(tail) <= len(dsn)-len(head)-len(pw)
 }
 
 func passwordOf(cfg *pgconn.Config, err error) string {
