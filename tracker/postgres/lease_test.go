@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sweep-ml/sweep/search"
 	"github.com/sweep-ml/sweep/tracker/storetest"
 )
 
@@ -40,4 +41,38 @@ func TestDeadWorker(t *testing.T) {
 		t.Cleanup(func() { s.Close() })
 		return s
 	})
+}
+
+// A running row from before heartbeats (worker = bare host name, an hour's
+// lease nobody renews) is freed by migration 4.
+func TestMigrationReleasesUnrenewedLeases(t *testing.T) {
+	ctx := context.Background()
+	dsn := testDSN(t)
+	opts := Options{Schema: freshSchema(t, dsn), Lease: time.Hour}
+	s, err := Open(ctx, dsn, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.CreateStudy(ctx, search.Study{Name: "old", Objective: "val_macro_f1", Direction: search.Maximize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartTrial(ctx, search.Trial{StudyID: st.ID, Number: 0, Host: "oldhost"}); err != nil {
+		t.Fatal(err)
+	}
+	// Turn the row and the schema back into what an older build left.
+	for _, q := range []string{`UPDATE trials SET worker = 'oldhost'`, `DELETE FROM schema_version WHERE version = 4`} {
+		if _, err := s.Pool().Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	s, err = Open(ctx, dsn, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if tr, err := s.StartTrial(ctx, search.Trial{StudyID: st.ID, Number: 0}); err != nil || tr.Attempt != 2 {
+		t.Errorf("after migration 4: attempt %d, err %v; want the old trial taken over (attempt 2)", tr.Attempt, err)
+	}
 }
