@@ -417,9 +417,15 @@ func printPlan(w io.Writer, spec *experiments.Spec, path string, table string, s
 // printSummary prints the outcome, the top 5 and how to reproduce the best.
 func printSummary(w io.Writer, sum search.Summary, spec *experiments.Spec, dbArg string) {
 	counts := []string{}
-	for _, st := range []search.Status{search.StatusComplete, search.StatusPruned, search.StatusFailed, search.StatusInterrupted} {
+	for _, st := range []search.Status{search.StatusComplete, search.StatusPruned, search.StatusFailed, search.StatusInterrupted, search.StatusRunning} {
 		if n := sum.Count(st); n > 0 {
-			counts = append(counts, fmt.Sprintf("%d %s", n, st))
+			label := st.String()
+			if st == search.StatusRunning {
+				// Only trials another process holds are still running
+				// when the driver returns.
+				label = "running in another process"
+			}
+			counts = append(counts, fmt.Sprintf("%d %s", n, label))
 		}
 	}
 	fmt.Fprintf(w, "\n%d trials (%s) in %s, stopped: %s\n", len(sum.Trials), strings.Join(counts, ", "), sum.Elapsed.Round(10*time.Millisecond), describeStop(sum.Reason))

@@ -257,8 +257,16 @@ func TestPrintSummaryHeld(t *testing.T) {
 		{3, "\n3 trials were running in another process, so the counts and the top 5 here leave them out;\n"},
 	} {
 		var buf strings.Builder
-		printSummary(&buf, search.Summary{Study: search.Study{Name: "s"}, Trials: []search.Trial{done}, Held: tc.held, Reason: search.StopDone}, spec, "")
+		trials := []search.Trial{done}
+		if tc.held > 0 {
+			// A held trial recorded before the run started is known as running.
+			trials = append(trials, search.Trial{ID: 2, Number: 1, Status: search.StatusRunning})
+		}
+		printSummary(&buf, search.Summary{Study: search.Study{Name: "s"}, Trials: trials, Held: tc.held, Reason: search.StopDone}, spec, "")
 		got := buf.String()
+		if tc.held > 0 && !strings.Contains(got, "2 trials (1 complete, 1 running in another process)") {
+			t.Errorf("held %d: summary\n%s\nwant the counts to add up", tc.held, got)
+		}
 		if tc.want == "" && strings.Contains(got, "another process") || !strings.Contains(got, tc.want) {
 			t.Errorf("held %d: summary\n%s\nwant it to contain %q", tc.held, got, tc.want)
 		}
