@@ -158,7 +158,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	w.SetConnMaxIdleTime(0)
 	s := &Store{w: w, r: w, opts: opts, worker: tracker.WorkerID()}
 	s.leases = tracker.NewLeases(opts.Lease/3, s.renewLeases, opts.Logger)
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrateWaiting(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -189,6 +189,35 @@ func (s *Store) Close() error {
 		err = errors.Join(err, s.r.Close())
 	}
 	return err
+}
+
+// migrateWaiting runs migrate, trying again while the file is busy, up to
+// Options.BusyTimeout. Processes opening a fresh file at once can get
+// SQLITE_BUSY without the busy handler being called (while one of them
+// creates the write-ahead log), from the first statement on a connection.
+func (s *Store) migrateWaiting(ctx context.Context) error {
+	deadline := time.Now().Add(s.opts.BusyTimeout)
+	wait := 5 * time.Millisecond
+	for {
+		err := s.migrate(ctx)
+		if !isBusy(err) || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%w (gave up waiting: %w)", err, ctx.Err())
+		case <-t.C:
+		}
+		wait = min(2*wait, 200*time.Millisecond)
+	}
+}
+
+// isBusy reports whether err is SQLITE_BUSY or one of its extended codes.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // migrate applies the pending migrations in one IMMEDIATE transaction, so
