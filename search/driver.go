@@ -28,7 +28,9 @@ type Summary struct {
 	Started int
 	// Held counts the trials this call skipped because another process
 	// was running them (ErrTrialHeld); a later run picks up any that
-	// process leaves unfinished.
+	// process leaves unfinished. When other processes shared the study
+	// (held trials, or trials they finished first), Trials is read from
+	// the store at the end and describes the whole study.
 	Held int
 	// Reason says why scheduling stopped.
 	Reason StopReason
@@ -148,16 +150,17 @@ type driver struct {
 	schedMu  sync.Mutex // serializes taking the next trial and sampling
 	schedErr error      // a sampler error, which stopped scheduling
 
-	mu       sync.Mutex
-	trials   []Trial // latest state by Number (those known)
-	known    []bool  // whether trials[k] holds a trial
-	finished []Trial // append-only: final states, in order learnt
-	running  int
-	started  int
-	held     int // trials skipped: ErrTrialHeld
-	reason   StopReason
-	stopping chan struct{} // closed when scheduling stops
-	stopOnce sync.Once
+	mu        sync.Mutex
+	trials    []Trial // latest state by Number (those known)
+	known     []bool  // whether trials[k] holds a trial
+	finished  []Trial // append-only: final states, in order learnt
+	running   int
+	started   int
+	held      int // trials skipped: ErrTrialHeld
+	elsewhere int // trials skipped: finished by another process since listed
+	reason    StopReason
+	stopping  chan struct{} // closed when scheduling stops
+	stopOnce  sync.Once
 
 	evMu sync.Mutex // serializes cfg.OnEvent
 
@@ -236,7 +239,34 @@ func (d *driver) optimize(ctx context.Context, study Study) (Summary, error) {
 	case reason == "":
 		reason = StopDone
 	}
+	if err == nil && d.held+d.elsewhere > 0 {
+		d.reload(ctx)
+	}
 	return d.summary(reason), err
+}
+
+// reload replaces the trials known in memory by the store's, once other
+// processes have shared the study: the summary then describes the whole
+// study as recorded now, not this run's partial view of it. On a store
+// error the partial view stays.
+func (d *driver) reload(ctx context.Context) {
+	all, err := retryStore(ctx, d, storeCall{"list trials", -1}, func(ctx context.Context) ([]Trial, error) {
+		return d.store.Trials(ctx, d.study.ID)
+	})
+	if err != nil {
+		d.cfg.Log.Warn("could not list the study's trials for the summary; it shows this run's view", "error", err)
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := len(d.trials)
+	for _, t := range all {
+		n = max(n, t.Number+1)
+	}
+	d.trials, d.known = make([]Trial, n), make([]bool, n)
+	for _, t := range all {
+		d.trials[t.Number], d.known[t.Number] = t, true
+	}
 }
 
 // openStudy returns the stored study of that name, creating it if needed.
@@ -440,7 +470,11 @@ func (d *driver) runTrial(runCtx context.Context, k int, params Params, seed uin
 		})
 		switch {
 		case errors.Is(err, ErrTrialFinished):
-			d.cfg.Log.Warn("trial already finished in the store; skipped", "trial", k)
+			// Another process finished it since this run listed the study.
+			d.cfg.Log.Info("trial already finished in the store; skipped", "trial", k)
+			d.mu.Lock()
+			d.elsewhere++
+			d.mu.Unlock()
 			return nil
 		case errors.Is(err, ErrTrialHeld):
 			d.cfg.Log.Info("trial is running in another process; skipped", "trial", k, "error", err)
@@ -562,6 +596,9 @@ func (d *driver) attempt(runCtx context.Context, t Trial) (_ Trial, permanent bo
 	case errors.Is(context.Cause(tctx), errTrialTimeout):
 		t.Status = StatusFailed
 		t.Error = fmt.Sprintf("timed out after %v: %v", d.cfg.TrialTimeout, err)
+		// The same work under the same limit: left to a later run, which
+		// may allow it longer.
+		permanent = true
 	default:
 		t.Status = StatusFailed
 		t.Error = err.Error()

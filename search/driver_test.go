@@ -611,6 +611,63 @@ func TestDeterministicFailureNotRetriedAtOnce(t *testing.T) {
 	}
 }
 
+// finishedElsewhereStore plays another process that finishes trial k
+// between this run listing the study and starting k.
+type finishedElsewhereStore struct {
+	search.Store
+	k int
+}
+
+func (s finishedElsewhereStore) StartTrial(ctx context.Context, t search.Trial) (search.Trial, error) {
+	if t.Number == s.k {
+		other, err := s.Store.StartTrial(ctx, t)
+		if err != nil {
+			return other, err
+		}
+		other.Status, other.Result = search.StatusComplete, &search.Result{Value: 42, Values: map[string]float64{"score": 42}}
+		if err := s.Store.FinishTrial(ctx, other); err != nil {
+			return other, err
+		}
+	}
+	return s.Store.StartTrial(ctx, t)
+}
+
+// The summary of a run that shared its study describes the whole study,
+// read back from the store, including the trial another process finished.
+func TestSummaryOfSharedStudy(t *testing.T) {
+	t.Parallel()
+	var log bytes.Buffer
+	store := finishedElsewhereStore{Store: memory.New(nil), k: 2}
+	sum := mustOptimize(t, context.Background(), store, testStudy("shared"), gridSpace(4), search.Grid{}, detObjective,
+		search.Config{Parallel: 1, Log: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if sum.Started != 3 || len(sum.Trials) != 4 || sum.Count(search.StatusComplete) != 4 {
+		t.Errorf("started %d, trials %+v; want 3 started and all 4 trials complete", sum.Started, outcomes(sum.Trials))
+	}
+	if sum.Best == nil || sum.Best.Number != 2 || sum.Best.Result.Value != 42 {
+		t.Errorf("best %+v, want trial 2 (value 42) finished by the other process", sum.Best)
+	}
+	if log.Len() > 0 {
+		t.Errorf("a trial finished by another process is not a warning:\n%s", log.String())
+	}
+}
+
+func TestTimedOutTrialNotRetriedAtOnce(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		slow := func(ctx context.Context, run *search.Run) (*search.Result, error) {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+		sum := mustOptimize(t, context.Background(), memory.New(nil), testStudy("slow"), gridSpace(2), search.Grid{}, slow,
+			search.Config{Parallel: 2, MaxRetries: 3, TrialTimeout: time.Minute})
+		for _, tr := range sum.Trials {
+			if tr.Status != search.StatusFailed || tr.Attempt != 1 || !strings.HasPrefix(tr.Error, "timed out after 1m0s") {
+				t.Errorf("trial %d: %s attempt %d %q; want failed once, timed out", tr.Number, tr.Status, tr.Attempt, tr.Error)
+			}
+		}
+	})
+}
+
 func TestTrialTimeoutDeadlineTarget(t *testing.T) {
 	t.Parallel()
 	// sleepy takes 3 minutes of (fake) time per trial, 10 for trial 1.
