@@ -430,9 +430,13 @@ func printSummary(w io.Writer, sum search.Summary, spec *experiments.Spec, dbArg
 	}
 	fmt.Fprintf(w, "\n%d trials (%s) in %s, stopped: %s\n", len(sum.Trials), strings.Join(counts, ", "), sum.Elapsed.Round(10*time.Millisecond), describeStop(sum.Reason))
 	if sum.Held > 0 {
-		fmt.Fprintf(w, "%d %s running in another process, so the counts and the top 5 here leave %s out;\n"+
-			"`sweep leaderboard --study %s` ranks the whole study (a later run picks up any trial left unfinished)\n",
-			sum.Held, plural(sum.Held, "trial was", "trials were"), plural(sum.Held, "it", "them"), sum.Study.Name)
+		fmt.Fprintf(w, "%d %s running in another process when this run reached %s; the counts and the top 5 are the\n"+
+			"whole study's as recorded now (a later run picks up any trial left unfinished)\n",
+			sum.Held, plural(sum.Held, "trial was", "trials were"), plural(sum.Held, "it", "them"))
+	}
+	if failed := sum.Count(search.StatusFailed); sum.Started == 0 && sum.Held == 0 && failed > 0 {
+		fmt.Fprintf(w, "no trial left to run: the %d failed %s used %s attempts (search.max_retries: %d); raise it to retry %s\n",
+			failed, plural(failed, "trial has", "trials have"), plural(failed, "its", "their"), max(spec.Search.MaxRetries, 0), plural(failed, "it", "them"))
 	}
 	var done []search.Trial
 	for _, t := range sum.Trials {

@@ -108,24 +108,34 @@ func TestRunCheck(t *testing.T) {
 }
 
 // TestRunAllFailed checks that a sweep in which every trial failed exits 1
-// and groups the failures, and that a failed retry's line names its
-// attempt.
+// and groups the failures, that a timed-out trial waits for a later run,
+// that the later run's retry line names its attempt, and that a third run,
+// with no attempts left, says why nothing ran.
 func TestRunAllFailed(t *testing.T) {
 	dir := t.TempDir()
 	spec := wineSpec(t, dir, "fail.yaml", "  trial_timeout: 1ns\n  max_retries: 1\n")
-	r := sweep(t, Env{DB: filepath.Join(dir, "sweep.db")}, "run", spec)
-	if r.code != ExitFailure {
-		t.Errorf("exit %d, want %d", r.code, ExitFailure)
-	}
-	// The timeout strikes either before or inside the first epoch, so the
-	// two trials' messages may differ after "timed out after 1ns: ".
-	for _, want := range []string{"no trial completed\n", "\nfailures:\n  ", "× timed out after 1ns: ", "failed (attempt 2): timed out"} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+	for run, wants := range [][]string{
+		// The timeout strikes either before or inside the first epoch, so
+		// the two trials' messages may differ after "timed out after 1ns: ".
+		{"no trial completed\n", "\nfailures:\n  ", "× timed out after 1ns: ", ") failed: timed out"},
+		{"failed (attempt 2): timed out"},
+		{"no trial left to run: the 2 failed trials have used their attempts (search.max_retries: 1)"},
+	} {
+		r := sweep(t, Env{DB: filepath.Join(dir, "sweep.db")}, "run", spec)
+		if r.code != ExitFailure {
+			t.Errorf("run %d: exit %d, want %d", run+1, r.code, ExitFailure)
 		}
-	}
-	if want := "sweep: no trial completed: 2 trials failed"; !strings.HasPrefix(r.stderr, want) || !strings.Contains(r.stderr, "timed out after 1ns: ") {
-		t.Errorf("stderr = %q, want it to start with %q and give the error", r.stderr, want)
+		for _, want := range wants {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("run %d: stdout lacks %q:\n%s", run+1, want, r.stdout)
+			}
+		}
+		if run == 0 && strings.Contains(r.stdout, "attempt 2") {
+			t.Errorf("run 1 retried a timed-out trial at once:\n%s", r.stdout)
+		}
+		if want := "sweep: no trial completed: 2 trials failed"; !strings.HasPrefix(r.stderr, want) || !strings.Contains(r.stderr, "timed out after 1ns: ") {
+			t.Errorf("run %d: stderr = %q, want it to start with %q and give the error", run+1, r.stderr, want)
+		}
 	}
 }
 
@@ -252,9 +262,9 @@ func TestPrintSummaryHeld(t *testing.T) {
 		want string
 	}{
 		{0, ""},
-		{1, "\n1 trial was running in another process, so the counts and the top 5 here leave it out;\n" +
-			"`sweep leaderboard --study s` ranks the whole study (a later run picks up any trial left unfinished)\n"},
-		{3, "\n3 trials were running in another process, so the counts and the top 5 here leave them out;\n"},
+		{1, "\n1 trial was running in another process when this run reached it; the counts and the top 5 are the\n" +
+			"whole study's as recorded now (a later run picks up any trial left unfinished)\n"},
+		{3, "\n3 trials were running in another process when this run reached them;"},
 	} {
 		var buf strings.Builder
 		trials := []search.Trial{done}
@@ -270,6 +280,27 @@ func TestPrintSummaryHeld(t *testing.T) {
 		if tc.want == "" && strings.Contains(got, "another process") || !strings.Contains(got, tc.want) {
 			t.Errorf("held %d: summary\n%s\nwant it to contain %q", tc.held, got, tc.want)
 		}
+	}
+}
+
+// TestPrintSummaryNothingLeft: a rerun that finds only failed trials with
+// no attempts left says why nothing ran.
+func TestPrintSummaryNothingLeft(t *testing.T) {
+	t.Parallel()
+	spec, err := experiments.Parse("s.yaml", ".", []byte("data: {path: x.csv}\nsearch: {max_retries: 2}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := []search.Trial{{ID: 1, Status: search.StatusFailed, Attempt: 3}, {ID: 2, Number: 1, Status: search.StatusFailed, Attempt: 3}}
+	var buf strings.Builder
+	printSummary(&buf, search.Summary{Trials: failed, Reason: search.StopDone}, spec, "")
+	if want := "no trial left to run: the 2 failed trials have used their attempts (search.max_retries: 2); raise it to retry them\n"; !strings.Contains(buf.String(), want) {
+		t.Errorf("summary\n%s\nwant it to contain %q", buf.String(), want)
+	}
+	buf.Reset()
+	printSummary(&buf, search.Summary{Trials: failed, Started: 2, Reason: search.StopDone}, spec, "")
+	if strings.Contains(buf.String(), "no trial left") {
+		t.Errorf("a run that started trials says none was left:\n%s", buf.String())
 	}
 }
 
