@@ -10,6 +10,7 @@
 package experiments
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -247,7 +248,9 @@ func Parse(file, dir string, src []byte) (*Spec, error) {
 
 // parse is Parse with the name a spec without one gets.
 func parse(file, dir string, src []byte, defaultName string) (*Spec, error) {
-	root, err := parseTree(file, src)
+	// Windows editors may start a UTF-8 file with a byte order mark; it
+	// is not part of the YAML and sits on line 1, so lines do not move.
+	root, err := parseTree(file, bytes.TrimPrefix(src, []byte("\uFEFF")))
 	if err != nil {
 		return nil, err
 	}

@@ -541,3 +541,35 @@ func TestObjectiveSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestParseByteOrderMark: a spec saved with a UTF-8 byte order mark, as
+// Windows editors write it, parses as without one, errors on the same lines.
+func TestParseByteOrderMark(t *testing.T) {
+	t.Parallel()
+	const bom = "\xEF\xBB\xBF"
+	const good = "name: t\ndata:\n  path: x.csv\nmodel: {epochs: 7}\n"
+	s, err := Parse("t.yaml", ".", []byte(bom+good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "t" || s.Model.Epochs != 7 {
+		t.Errorf("name %q epochs %d, want t and 7", s.Name, s.Model.Epochs)
+	}
+	tests := []struct {
+		name, src, want string
+	}{
+		{"first line", "epochs: 3\n", "t.yaml:1: epochs: unknown field"},
+		{"later line", "name: t\ndata:\n  path: x.csv\nmodel: {epochs: 0}\n", "t.yaml:4: model.epochs: must be between 1 and 100000, got 0"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for _, prefix := range []string{"", bom} {
+				_, err := Parse("t.yaml", ".", []byte(prefix+tc.src))
+				if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+					t.Errorf("BOM %t: error %v, want %q", prefix != "", err, tc.want)
+				}
+			}
+		})
+	}
+}
