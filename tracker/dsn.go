@@ -22,13 +22,18 @@ const (
 // URLs and keyword/value DSNs ("host=h user=u password=p dbname=d", as
 // libpq and pgx read them; see IsKeywordDSN) are PostgreSQL; sqlite:PATH,
 // sqlite://PATH, file:PATH and plain file paths are SQLite. Any other
-// scheme:// is an error, as is an empty DSN.
+// scheme:// is an error, as is an empty DSN and one that would be a
+// keyword/value DSN but for the case of its keywords ("HOST=db USER=x"),
+// which libpq and pgx do not read as connection keywords.
 func BackendOf(dsn string) (Backend, error) {
 	if strings.TrimSpace(dsn) == "" {
 		return "", errors.New("empty DSN: want a file path, sqlite:PATH, postgres://URL or key=value pairs (host=H dbname=D)")
 	}
 	if IsKeywordDSN(dsn) {
 		return BackendPostgres, nil
+	}
+	if k, ok := upperKeyword(dsn); ok {
+		return "", fmt.Errorf("%q is not a connection keyword: libpq keywords are lowercase, such as host, port, dbname, user and password; to name a SQLite file holding \"=\", write ./NAME or sqlite:NAME", k)
 	}
 	scheme, _, ok := strings.Cut(dsn, ":")
 	if ok {
@@ -57,16 +62,35 @@ var libpqKeywords = []string{
 
 // IsKeywordDSN reports whether dsn is a PostgreSQL keyword/value
 // connection string: its first word is KEY=VALUE (spaces around "=" allowed)
-// with KEY a name of letters, digits and underscores, and one of its words
-// is a libpq connection keyword such as host, port, dbname, user or
-// password. A file path has a first word of that form only when it is a
-// bare file name holding "="; to use such a file as SQLite, write it as
-// ./NAME or sqlite:NAME.
+// with KEY a lowercase name of letters, digits and underscores, and one of
+// its words is a libpq connection keyword such as host, port, dbname, user
+// or password. Keywords are lowercase, as libpq and pgx match them:
+// "HOST=db USER=x" is not a keyword/value DSN. A file path has a first word
+// of that form only when it is a bare file name holding "="; to use such a
+// file as SQLite, write it as ./NAME or sqlite:NAME.
 func IsKeywordDSN(dsn string) bool {
+	_, ok := keywordDSN(dsn, false)
+	return ok
+}
+
+// upperKeyword reports whether dsn would be a keyword/value DSN if its
+// keywords were lowercase, and returns the first keyword that is not.
+func upperKeyword(dsn string) (string, bool) {
+	if IsKeywordDSN(dsn) {
+		return "", false
+	}
+	return keywordDSN(dsn, true)
+}
+
+// keywordDSN applies IsKeywordDSN's rule, with keywords in any case when
+// foldCase is set, and returns the first keyword holding an upper-case
+// letter, if any.
+func keywordDSN(dsn string, foldCase bool) (upper string, ok bool) {
 	s := strings.TrimLeft(dsn, " \t\n\r\f\v")
+	isLetter := func(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || foldCase && c >= 'A' && c <= 'Z' }
 	key := func(s string) (string, bool) {
 		i := 0
-		for i < len(s) && (s[i] == '_' || s[i] >= 'a' && s[i] <= 'z' || s[i] >= 'A' && s[i] <= 'Z' || i > 0 && s[i] >= '0' && s[i] <= '9') {
+		for i < len(s) && (isLetter(s[i]) || i > 0 && s[i] >= '0' && s[i] <= '9') {
 			i++
 		}
 		k := s[:i]
@@ -75,22 +99,36 @@ func IsKeywordDSN(dsn string) bool {
 		}
 		return k, true
 	}
-	if _, ok := key(s); !ok {
-		return false
-	}
-	for _, w := range strings.Fields(s) {
-		if k, ok := key(w); ok && slices.Contains(libpqKeywords, strings.ToLower(k)) {
-			return true
+	isKeyword := func(k string) bool {
+		if foldCase {
+			k = strings.ToLower(k)
 		}
+		return slices.Contains(libpqKeywords, k)
 	}
-	// "host = h": the keyword stands alone before its "=".
+	first, ok := key(s)
+	if !ok {
+		return "", false
+	}
+	if first != strings.ToLower(first) {
+		upper = first
+	}
+	found := false
 	words := strings.Fields(s)
 	for i, w := range words {
-		if i+1 < len(words) && strings.HasPrefix(words[i+1], "=") && slices.Contains(libpqKeywords, strings.ToLower(w)) {
-			return true
+		k, ok := key(w)
+		if !ok && i+1 < len(words) && strings.HasPrefix(words[i+1], "=") {
+			// "host = h": the keyword stands alone before its "=".
+			k, ok = w, true
+		}
+		if !ok || !isKeyword(k) {
+			continue
+		}
+		found = true
+		if upper == "" && k != strings.ToLower(k) {
+			upper = k
 		}
 	}
-	return false
+	return upper, found
 }
 
 func validScheme(s string) bool {

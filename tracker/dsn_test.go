@@ -111,3 +111,63 @@ func TestSecretsAsPgxReadsThem(t *testing.T) {
 		}
 	}
 }
+
+// TestKeywordDSNCase checks that keyword/value DSNs are recognized by their
+// lowercase keywords only, as libpq and pgx match them, and that a DSN that
+// would be one but for the case of its keywords is an error naming the
+// keyword, neither PostgreSQL nor a SQLite file.
+func TestKeywordDSNCase(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		dsn     string
+		keyword bool
+		backend Backend
+		err     string // part of BackendOf's error; "" for none
+	}{
+		{"host=db user=x", true, BackendPostgres, ""},
+		{"host = db user = x", true, BackendPostgres, ""},
+		{"application_name=x HOST=h", true, BackendPostgres, ""},
+		{"dbname=d", true, BackendPostgres, ""},
+		{"HOST=db USER=x", false, "", `"HOST" is not a connection keyword: libpq keywords are lowercase`},
+		{"Host=db", false, "", `"Host" is not a connection keyword`},
+		{"dbName=d", false, "", `"dbName" is not a connection keyword`},
+		{"HOST = db", false, "", `"HOST" is not a connection keyword`},
+		{"Foo=1 host=h", false, "", `"Foo" is not a connection keyword`},
+		{"HOST=db PASSWORD=s3cret", false, "", `"HOST" is not a connection keyword`},
+		{"./HOST=db", false, BackendSQLite, ""},
+		{"sqlite:HOST=db", false, BackendSQLite, ""},
+		{"Results=2026.db", false, BackendSQLite, ""},
+		{"results=2026.db", false, BackendSQLite, ""},
+	}
+	for _, tc := range tests {
+		if got := IsKeywordDSN(tc.dsn); got != tc.keyword {
+			t.Errorf("IsKeywordDSN(%q) = %v, want %v", tc.dsn, got, tc.keyword)
+		}
+		b, err := BackendOf(tc.dsn)
+		switch {
+		case tc.err == "" && (err != nil || b != tc.backend):
+			t.Errorf("BackendOf(%q) = %q, %v; want %q", tc.dsn, b, err, tc.backend)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("BackendOf(%q) = %q, %v; want an error containing %q", tc.dsn, b, err, tc.err)
+		case err != nil && strings.Contains(err.Error(), "s3cret"):
+			t.Errorf("BackendOf(%q): error %q shows the password", tc.dsn, err)
+		}
+	}
+}
+
+// TestKeywordDSNCaseAsPgx checks the rule against pgx: a DSN IsKeywordDSN
+// rejects for its case is not read by pgx as naming that server.
+func TestKeywordDSNCaseAsPgx(t *testing.T) {
+	t.Setenv("PGHOST", "")
+	t.Setenv("PGSERVICEFILE", "")
+	for _, dsn := range []string{"HOST=db.example USER=x", "Host=db.example"} {
+		cfg, err := pgconn.ParseConfig(dsn)
+		if err == nil && cfg.Host == "db.example" {
+			t.Errorf("pgx reads %q as host db.example; IsKeywordDSN = %v", dsn, IsKeywordDSN(dsn))
+		}
+	}
+	cfg, err := pgconn.ParseConfig("host=db.example user=x")
+	if err != nil || cfg.Host != "db.example" || !IsKeywordDSN("host=db.example user=x") {
+		t.Errorf("pgx reads host=db.example as %+v, %v; IsKeywordDSN = %v", cfg, err, IsKeywordDSN("host=db.example user=x"))
+	}
+}
