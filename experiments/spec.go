@@ -563,7 +563,7 @@ var (
 func (s *Spec) checks() []check {
 	d, m, x := &s.Data, &s.Model, &s.Search
 	cs := []check{
-		{"name", cond(validStudyName(s.Name), "must be 1 to 100 characters of letters, digits, '-', '_' or '.', got %q", s.Name)},
+		{"name", cond(validStudyName(s.Name), "must be 1 to 100 characters of ASCII letters, digits, '-', '_' or '.', got %q", s.Name)},
 		{"data.path", cond(d.Path != "", "is required: the data file, relative to the spec file")},
 		{"data.label", cond(d.Label != "", "must name the class column")},
 		{"data.text", cond(d.Text == "" || d.Text != d.Label, "must differ from data.label")},

@@ -124,6 +124,8 @@ func TestParseErrors(t *testing.T) {
 		{"empty", "# nothing\n", "a.yaml: the spec is empty"},
 		{"bad duration", base + "search: {timeout: soon}\n", `search.timeout: must be a duration such as 90s, 15m or 8h, got "soon"`},
 		{"bad name", "name: a b\ndata: {path: x}\n", `a.yaml:1: name: must be 1 to 100 characters`},
+		// Names go into file names and shell commands: ASCII only.
+		{"non-ASCII name", "name: étude\ndata: {path: x}\n", `a.yaml:1: name: must be 1 to 100 characters of ASCII letters, digits, '-', '_' or '.', got "étude"`},
 		{"negative seed", "seed: -1\ndata: {path: x}\n", "a.yaml:1: seed: must be a non-negative integer, got -1"},
 		{"quoted number", base + "model: {dropout: '0.5'}\n", `model.dropout: must be a number, got "0.5"`},
 		{"quoted exponent", base + "model: {learning_rate: '1e-3'}\n", `t.yaml:4: model.learning_rate: must be a number, got "1e-3"`},
@@ -236,7 +238,7 @@ func TestParseExplicitZero(t *testing.T) {
 		{"learning rate", base + "model:\n  learning_rate: 0\n", "t.yaml:5: model.learning_rate: must be in (0, 10], got 0"},
 		{"beta1", base + "model:\n  beta1: 0\n", "t.yaml:5: model.beta1: must be in (0, 1), got 0"},
 		{"beta2", base + "model:\n  beta2: 0.0\n", "t.yaml:5: model.beta2: must be in (0, 1), got 0"},
-		{"name", "name: ''\ndata: {path: x.csv}\n", `t.yaml:1: name: must be 1 to 100 characters of letters, digits, '-', '_' or '.', got ""`},
+		{"name", "name: ''\ndata: {path: x.csv}\n", `t.yaml:1: name: must be 1 to 100 characters of ASCII letters, digits, '-', '_' or '.', got ""`},
 		{"comma", base + "  comma: ''\n", `t.yaml:4: data.comma: must be a single character, got ""`},
 		{"text column", base + "  text: ''\n", "t.yaml:4: data.text: must name the text column"},
 		{"missing values", base + "  missing_values: []\n", "t.yaml:4: data.missing_values: must list at least one value"},
