@@ -22,8 +22,9 @@
 // TF-IDF rows yields a row with both documents' terms and a norm below one,
 // a document no vectorizer would produce).
 //
-// Labels are encoded in byte-wise sorted order of their names: class index 0
-// is the smallest label string. Every random step takes an explicit
+// Labels are trimmed of leading and trailing white space when read, then
+// encoded in byte-wise sorted order of their names: class index 0 is the
+// smallest label string. Every random step takes an explicit
 // *rand.Rand built from a caller-supplied seed; the same seeds give identical
 // output.
 package data

@@ -31,7 +31,8 @@ func DefaultMissingValues() []string { return slices.Clone(defaultMissingValues)
 // comma-separated file (tab-separated when the name ends in .tsv or .tsv.gz)
 // whose label column is "label" and whose text column, if present, is "text".
 type LoadOptions struct {
-	// Label names the label column [label].
+	// Label names the label column [label]. Its cells are trimmed of
+	// leading and trailing white space, as numeric cells are.
 	Label string `json:"label"`
 	// LabelOptional lets the label column be absent (prediction input); the
 	// Table's Labels are then nil. A missing-value cell in a present label
@@ -124,7 +125,7 @@ type Column struct {
 // growing slice would briefly hold both the old and the new backing array).
 const blockRows = 1024
 
-// Table is a loaded data file: raw feature values, raw label strings and
+// Table is a loaded data file: raw feature values, label strings and
 // what was learnt while reading. Numeric missing cells are NaN.
 type Table struct {
 	// Name is the path the table was read from.
@@ -141,8 +142,11 @@ type Table struct {
 	Features []string
 	// Docs holds the text column, one document per row (nil for numeric).
 	Docs []string
-	// Labels holds the raw label of each row; nil when the label column is
-	// absent and LabelOptional was set.
+	// Labels holds the label of each row with leading and trailing white
+	// space (unicode.IsSpace) removed, so that "setosa " and "setosa" are one
+	// class; nil when the label column is absent and LabelOptional was set.
+	// Numeric cells are trimmed the same way before parsing; the text column
+	// is kept as written (the vectorizer tokenises it).
 	Labels []string
 	// Lines holds the 1-based source line where each row starts.
 	Lines []int
@@ -405,8 +409,8 @@ func (p *parser) row(cr *csv.Reader, rec []string, line, want int) error {
 	}
 	label := ""
 	if p.labelCol >= 0 {
-		label = rec[p.labelCol]
-		if p.missing[strings.TrimSpace(label)] {
+		label = strings.TrimSpace(rec[p.labelCol])
+		if p.missing[label] {
 			if !p.opts.LabelOptional {
 				return &rowError{fmt.Sprintf("%s:%d: column %q: missing label", p.name, line, p.opts.Label)}
 			}

@@ -298,3 +298,109 @@ func FuzzParseNumber(f *testing.F) {
 		}
 	})
 }
+
+func TestLoadTrimsWhiteSpace(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, content string
+		opts          LoadOptions
+		labels        []string
+		classes       []string
+		row0          []float64 // nil for text tables
+		docs          []string  // nil for numeric tables
+	}{
+		{
+			name:    "trailing and leading spaces in labels",
+			content: "a,label\n1,setosa\n2,setosa \n3, setosa\n4,\tversicolor\t\n",
+			labels:  []string{"setosa", "setosa", "setosa", "versicolor"},
+			classes: []string{"setosa", "versicolor"},
+			row0:    []float64{1},
+		},
+		{
+			name:    "quoted label with spaces",
+			content: "a,label\n1,\" setosa \"\n2,setosa\n3,\"two words\"\n",
+			labels:  []string{"setosa", "setosa", "two words"},
+			classes: []string{"setosa", "two words"},
+			row0:    []float64{1},
+		},
+		{
+			name:    "no-break space and CRLF",
+			content: "a,label\r\n1,x\u00a0\r\n2,x\r\n3,y \r\n",
+			labels:  []string{"x", "x", "y"},
+			classes: []string{"x", "y"},
+			row0:    []float64{1},
+		},
+		{
+			name:    "numeric cells with spaces",
+			content: "a,b,label\n 5.1 ,\t3,x\n6, NA ,y\n",
+			labels:  []string{"x", "y"},
+			classes: []string{"x", "y"},
+			row0:    []float64{5.1, 3},
+		},
+		{
+			name:    "blank optional label",
+			content: "a,label\n1,  \n2,x\n",
+			opts:    LoadOptions{LabelOptional: true},
+			labels:  []string{"", "x"},
+			classes: []string{"", "x"},
+			row0:    []float64{1},
+		},
+		{
+			name:    "text kept as written",
+			content: "text,label\n  hello world ,spam \nbye,ham\n",
+			labels:  []string{"spam", "ham"},
+			classes: []string{"ham", "spam"},
+			docs:    []string{"  hello world ", "bye"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tab, err := readString(t, "f.csv", tc.content, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(tab.Labels, tc.labels) {
+				t.Errorf("labels %q, want %q", tab.Labels, tc.labels)
+			}
+			if classes, _ := EncodeLabels(tab.Labels); !slices.Equal(classes, tc.classes) {
+				t.Errorf("classes %q, want %q", classes, tc.classes)
+			}
+			if tc.row0 != nil && !slices.Equal(tab.Row(0), tc.row0) {
+				t.Errorf("row 0 = %v, want %v", tab.Row(0), tc.row0)
+			}
+			if !slices.Equal(tab.Docs, tc.docs) {
+				t.Errorf("docs %q, want %q", tab.Docs, tc.docs)
+			}
+		})
+	}
+}
+
+// TestLoadFingerprintsPinned guards the fingerprints of the shipped data
+// files: a change would make every recorded trial on them irreproducible.
+// The values were computed by Load at the commit that added this test.
+func TestLoadFingerprintsPinned(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		path, fingerprint string
+		classes           []string
+	}{
+		{irisPath, "134a8f1c7932dbad0a9ae4089036572650e15252a418b29670f6c9b9d369a5d2", []string{"setosa", "versicolor", "virginica"}},
+		{"../../experiments/data/spam.csv.gz", "c79e73f338b78a3a53e90408687ee90dbb3b8743a18e26ebf51724e83f87e90c", []string{"easy_ham", "hard_ham", "spam"}},
+	}
+	for _, tc := range tests {
+		t.Run(filepath.Base(tc.path), func(t *testing.T) {
+			t.Parallel()
+			tab, err := Load(context.Background(), tc.path, LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tab.Fingerprint != tc.fingerprint {
+				t.Errorf("fingerprint %s, want %s", tab.Fingerprint, tc.fingerprint)
+			}
+			if classes, _ := EncodeLabels(tab.Labels); !slices.Equal(classes, tc.classes) {
+				t.Errorf("classes %q, want %q", classes, tc.classes)
+			}
+		})
+	}
+}
