@@ -21,7 +21,7 @@ type specField struct {
 // written out or left implicit do not show in it. Left out are the name and
 // seed (the study records them itself, and --study and --seed override
 // them) and the settings that only say how many trials run and how:
-// search.trials, parallel, timeout, target and max_retries.
+// search.trials, parallel, timeout, trial_timeout, target and max_retries.
 func (s *Spec) identity() []specField {
 	var out []specField
 	add := func(path string, v any) {
@@ -85,7 +85,6 @@ func (s *Spec) identity() []specField {
 	add("model.precision", m.Precision)
 
 	add("search.sampler", x.Sampler)
-	add("search.trial_timeout", x.TrialTimeout)
 	add("search.objective", x.Objective)
 	add("search.direction", x.Direction)
 	pruner := verbatim("none")
@@ -153,8 +152,8 @@ func canonical(v any) string {
 // change the study's trials, as "path: stored → new", in spec order. An
 // empty result means s may resume the study: comments, layout and defaults
 // written out do not count, and neither do the name, the seed (compared
-// with the study's own) and search.trials, parallel, timeout, target and
-// max_retries, which say how many trials run and how.
+// with the study's own) and search.trials, parallel, timeout, trial_timeout,
+// target and max_retries, which say how many trials run and how.
 func (s *Spec) ResumeDiff(stored []byte) ([]string, error) {
 	dir, body := splitStored(stored)
 	if bytes.Equal(body, s.Source) {

@@ -46,9 +46,12 @@ func TestResumeDiff(t *testing.T) {
 		{"layout and key order", "name: id\nsearch:\n  space:\n    units:   {values: [4, 8]}\n    dropout: {max: 0.5, min: 0}\n  trials: 2\nmodel: {epochs: 5, layers: [8]}\ndata: {path: wine.csv}\n", ""},
 		{"defaults written out", strings.Replace(identityBase, "  epochs: 5\n", "  epochs: 5\n  learning_rate: 0.001\n  activation: relu\n  batch_size: 32\n", 1), ""},
 		{"more trials, in parallel", strings.Replace(identityBase, "  trials: 2\n", "  trials: 20\n  parallel: 4\n  timeout: 1h\n  max_retries: 3\n  target: 0.9\n", 1), ""},
+		{"trial timeout", strings.Replace(identityBase, "  trials: 2\n", "  trials: 2\n  trial_timeout: 10m\n", 1), ""},
 		{"another name and seed", strings.Replace(identityBase, "name: id\n", "name: other\nseed: 7\n", 1), ""},
 		{"space values", strings.Replace(identityBase, "[4, 8]", "[4, 16]", 1), "search.space.units: values [4 8] → values [4 16]"},
 		{"model field", strings.Replace(identityBase, "  epochs: 5\n", "  epochs: 6\n", 1), "model.epochs: 5 → 6"},
+		{"model field beside a trial timeout", strings.Replace(strings.Replace(identityBase, "  epochs: 5\n", "  epochs: 6\n", 1), "  trials: 2\n", "  trials: 2\n  trial_timeout: 1m\n", 1),
+			"model.epochs: 5 → 6"},
 		{"space range", strings.Replace(identityBase, "max: 0.5", "max: 0.4", 1), "search.space.dropout: range [0, 0.5] → range [0, 0.4]"},
 		{"space order", "name: id\ndata: {path: wine.csv}\nmodel: {layers: [8], epochs: 5}\nsearch:\n  trials: 2\n  space:\n    dropout: {min: 0, max: 0.5}\n    units: {values: [4, 8]}\n",
 			"search.space: [units dropout] → [dropout units]"},
@@ -78,7 +81,7 @@ func TestResumeDiff(t *testing.T) {
 // resumeNeutral are the Spec fields that may change on resuming.
 var resumeNeutral = map[string]bool{
 	"File": true, "Source": true, "Dir": true, "lines": true, "Name": true, "Seed": true,
-	"Search.Trials": true, "Search.Parallel": true, "Search.Timeout": true, "Search.Target": true, "Search.MaxRetries": true,
+	"Search.Trials": true, "Search.Parallel": true, "Search.Timeout": true, "Search.TrialTimeout": true, "Search.Target": true, "Search.MaxRetries": true,
 	"Search.Space": true, // TestResumeDiff covers the space
 }
 
