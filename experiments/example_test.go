@@ -46,3 +46,17 @@ search:
 	// optimizer fixed
 	// demo.yaml:4: search.space.dropout.max: must be below 1, got 1.5
 }
+
+// ExampleParseDuration reads durations as a spec's timeout fields do: Go
+// duration syntax, or a bare number of seconds.
+func ExampleParseDuration() {
+	for _, s := range []string{"15m", "90", "2.5", "soon"} {
+		d, err := experiments.ParseDuration(s)
+		fmt.Println(d, err)
+	}
+	// Output:
+	// 15m0s <nil>
+	// 1m30s <nil>
+	// 2.5s <nil>
+	// 0s "soon" is not a duration such as 90s, 15m or 8h, or a number of seconds
+}

@@ -122,7 +122,11 @@ func TestParseErrors(t *testing.T) {
 		{"not a mapping", "- a\n- b\n", "a.yaml:1: a spec must be a mapping"},
 		{"duplicate key", "name: a\nname: b\n", `a.yaml:2: invalid YAML: mapping key "name" already defined`},
 		{"empty", "# nothing\n", "a.yaml: the spec is empty"},
-		{"bad duration", base + "search: {timeout: soon}\n", `search.timeout: must be a duration such as 90s, 15m or 8h, got "soon"`},
+		{"bad duration", base + "search: {timeout: soon}\n", `search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds, got "soon"`},
+		{"negative duration", base + "search: {trial_timeout: -5s}\n", `t.yaml:4: search.trial_timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds, got "-5s"`},
+		{"negative seconds", base + "search: {timeout: -5}\n", `t.yaml:4: search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds, got -5`},
+		{"infinite seconds", base + "search: {timeout: .inf}\n", `t.yaml:4: search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds, got +Inf`},
+		{"boolean duration", base + "search: {timeout: true}\n", `t.yaml:4: search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds, got true`},
 		{"bad name", "name: a b\ndata: {path: x}\n", `a.yaml:1: name: must be 1 to 100 characters`},
 		// Names go into file names and shell commands: ASCII only.
 		{"non-ASCII name", "name: étude\ndata: {path: x}\n", `a.yaml:1: name: must be 1 to 100 characters of ASCII letters, digits, '-', '_' or '.', got "étude"`},

@@ -481,28 +481,16 @@ func (d *decoder) uint64(dst *uint64) func(*node, string) {
 	}
 }
 
-// duration reads "90s", "15m", "8h" (Go duration syntax) or a number of
-// seconds; 0 means no limit.
+// duration reads a duration field as ParseDuration does; a number of
+// seconds may be written unquoted (timeout: 5).
 func (d *decoder) duration(dst *time.Duration) func(*node, string) {
 	return func(n *node, path string) {
-		if f, ok := number(n); ok {
-			if f < 0 || math.IsNaN(f) || f > 1e9 {
-				d.fail(n.line, path, "must be a duration such as 90s, 15m or 8h, got %s", describe(n))
+		if n.kind == nodeScalar {
+			if v, err := ParseDuration(n.text()); err == nil {
+				*dst = v
 				return
 			}
-			*dst = time.Duration(f * float64(time.Second))
-			return
 		}
-		s, ok := n.scalar.(string)
-		if n.kind != nodeScalar || !ok {
-			d.fail(n.line, path, "must be a duration such as 90s, 15m or 8h, got %s", describe(n))
-			return
-		}
-		v, err := time.ParseDuration(s)
-		if err != nil || v < 0 {
-			d.fail(n.line, path, "must be a duration such as 90s, 15m or 8h, got %q", s)
-			return
-		}
-		*dst = v
+		d.fail(n.line, path, "must be a duration such as 90s, 15m or 8h, or a number of seconds, got %s", describe(n))
 	}
 }
