@@ -368,7 +368,7 @@ func (p *parser) header(header []string) error {
 		p.t.Columns[i].Kind = KindLabel
 		p.t.Labels = []string{}
 	} else if !p.opts.LabelOptional {
-		return fmt.Errorf("%s:1: label column %q not found in header %q", p.name, p.opts.Label, header)
+		return fmt.Errorf("%s:1: label column %q not found in header %q%s", p.name, p.opts.Label, header, p.missingColumnHint(header, p.opts.Label))
 	}
 	p.textCol = -1
 	if i, ok := index[p.opts.Text]; ok && len(p.opts.Features) == 0 {
@@ -381,7 +381,7 @@ func (p *parser) header(header []string) error {
 		for k, f := range p.opts.Features {
 			i, ok := index[f]
 			if !ok {
-				return fmt.Errorf("%s:1: features[%d]: column %q not found in header", p.name, k, f)
+				return fmt.Errorf("%s:1: features[%d]: column %q not found in header%s", p.name, k, f, p.missingColumnHint(header, f))
 			}
 			p.featCols = append(p.featCols, i)
 		}
@@ -401,6 +401,40 @@ func (p *parser) header(header []string) error {
 		p.t.Features = append(p.t.Features, header[i])
 	}
 	return nil
+}
+
+// missingColumnHint returns why column want may be absent from header, to
+// append to the error: a file with another separator (a European-style CSV
+// separated by ';') reads as a single column, a file whose lines end in a
+// bare carriage return reads as a single line, a UTF-16 file's names carry
+// NUL bytes, and a name may differ from want only in white space. It
+// returns "" when it has no guess.
+func (p *parser) missingColumnHint(header []string, want string) string {
+	if len(header) > 0 && (strings.HasPrefix(header[0], "\xff\xfe") || strings.HasPrefix(header[0], "\xfe\xff")) {
+		return ": the file looks UTF-16 encoded; save it as UTF-8"
+	}
+	if len(header) == 1 {
+		best, n := rune(0), 0
+		for _, c := range ";\t|," {
+			if k := strings.Count(header[0], string(c)); c != p.opts.Comma && k > n {
+				best, n = c, k
+			}
+		}
+		if n > 0 {
+			return fmt.Sprintf(": header has one column %q: is the file separated by %q? set comma to %q", header[0], best, string(best))
+		}
+	}
+	for _, h := range header {
+		if strings.ContainsRune(h, '\r') {
+			return ": the lines seem to end in a bare carriage return (\\r); save the file with \\n or \\r\\n line endings"
+		}
+	}
+	for _, h := range header {
+		if h != want && strings.TrimSpace(h) == strings.TrimSpace(want) {
+			return fmt.Sprintf(": column %q differs only in white space", h)
+		}
+	}
+	return ""
 }
 
 func (p *parser) row(cr *csv.Reader, rec []string, line, want int) error {

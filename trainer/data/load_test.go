@@ -404,3 +404,63 @@ func TestLoadFingerprintsPinned(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadMissingColumnHints(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, file, content string
+		opts                LoadOptions
+		want                string // the whole error
+	}{
+		{
+			name: "semicolon", file: "f.csv", content: "a;b;label\n1;2;x\n",
+			want: `f.csv:1: label column "label" not found in header ["a;b;label"]: header has one column "a;b;label": is the file separated by ';'? set comma to ";"`,
+		},
+		{
+			name: "tab in a .csv", file: "f.csv", content: "a\tb\tlabel\n1\t2\tx\n",
+			want: `f.csv:1: label column "label" not found in header ["a\tb\tlabel"]: header has one column "a\tb\tlabel": is the file separated by '\t'? set comma to "\t"`,
+		},
+		{
+			name: "comma in a .tsv", file: "f.tsv", content: "a,b,label\n1,2,x\n",
+			want: `f.tsv:1: label column "label" not found in header ["a,b,label"]: header has one column "a,b,label": is the file separated by ','? set comma to ","`,
+		},
+		{
+			name: "semicolon prediction file", file: "new.csv", content: "a;b\n1;2\n",
+			opts: LoadOptions{LabelOptional: true, Features: []string{"a", "b"}},
+			want: `new.csv:1: features[0]: column "a" not found in header: header has one column "a;b": is the file separated by ';'? set comma to ";"`,
+		},
+		{
+			name: "more semicolons than commas", file: "f.csv", content: "\"a,1;b;label\"\n",
+			want: `f.csv:1: label column "label" not found in header ["a,1;b;label"]: header has one column "a,1;b;label": is the file separated by ';'? set comma to ";"`,
+		},
+		{
+			name: "bare carriage returns", file: "f.csv", content: "a,label\r1,x\r2,y\r",
+			want: `f.csv:1: label column "label" not found in header ["a" "label\r1" "x\r2" "y"]: the lines seem to end in a bare carriage return (\r); save the file with \n or \r\n line endings`,
+		},
+		{
+			name: "utf-16", file: "f.csv", content: "\xff\xfea\x00,\x00l\x00\n\x00",
+			want: `f.csv:1: label column "label" not found in header ["\xff\xfea\x00" "\x00l\x00"]: the file looks UTF-16 encoded; save it as UTF-8`,
+		},
+		{
+			name: "spaced name", file: "f.csv", content: "a, label\n1,x\n",
+			want: `f.csv:1: label column "label" not found in header ["a" " label"]: column " label" differs only in white space`,
+		},
+		{
+			name: "no guess", file: "f.csv", content: "a,class\n1,x\n",
+			want: `f.csv:1: label column "label" not found in header ["a" "class"]`,
+		},
+		{
+			name: "one column, no separator", file: "f.csv", content: "a\n1\n",
+			want: `f.csv:1: label column "label" not found in header ["a"]`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := readString(t, tc.file, tc.content, tc.opts)
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("error\n%v\nwant\n%s", err, tc.want)
+			}
+		})
+	}
+}
