@@ -121,11 +121,16 @@ func (p *Pipeline) Validate() error {
 // PredictOptions returns loading options for new data to transform with p:
 // those of the training file, with the label column optional and only the
 // pipeline's feature (or text) columns read, so that extra columns in a
-// prediction file are ignored rather than parsed.
+// prediction file are ignored rather than parsed. A comma or tab separator
+// is chosen again from the new file's name (training on a .tsv file and
+// predicting on a .csv one works); any other separator, such as ';', was
+// set on purpose and is kept.
 func (p *Pipeline) PredictOptions() LoadOptions {
 	o := p.Load
 	o.LabelOptional = true
-	o.Comma = 0 // chosen again from the new file's name
+	if o.Comma == ',' || o.Comma == '\t' {
+		o.Comma = 0
+	}
 	if p.TextColumn != "" {
 		o.Text, o.Features = p.TextColumn, nil
 	} else {

@@ -466,6 +466,40 @@ func TestPredictOptions(t *testing.T) {
 	}
 }
 
+func TestPredictOptionsSeparator(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tests := []struct {
+		name, trainFile, train string
+		comma                  rune
+		predFile, pred         string
+	}{
+		{"semicolon kept", "train.csv", "a;label\n1;x\n2;y\n3;x\n4;y\n5;x\n6;y\n7;x\n8;y\n9;x\n10;y\n", ';', "new.csv", "a;label\n1;x\n"},
+		{"tab from the name", "train.tsv", "a\tlabel\n1\tx\n2\ty\n3\tx\n4\ty\n5\tx\n6\ty\n7\tx\n8\ty\n9\tx\n10\ty\n", 0, "new.csv", "a,label\n1,x\n"},
+		{"comma from the name", "train.csv", "a,label\n1,x\n2,y\n3,x\n4,y\n5,x\n6,y\n7,x\n8,y\n9,x\n10,y\n", 0, "new.tsv", "a\tlabel\n1\tx\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tab, err := Read(ctx, strings.NewReader(tc.train), tc.trainFile, LoadOptions{Comma: tc.comma})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := Fit(ctx, tab, Config{Split: SplitConfig{Test: 0.2, Validation: 0.25}}, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Read(ctx, strings.NewReader(tc.pred), tc.predFile, f.Pipeline.PredictOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Len() != 1 || got.Row(0)[0] != 1 || !slices.Equal(got.Labels, []string{"x"}) {
+				t.Errorf("rows %d row 0 %v labels %q, want one row [1] labelled x", got.Len(), got.Row(0), got.Labels)
+			}
+		})
+	}
+}
+
 func TestStatisticsFromTrainingRowsOnly(t *testing.T) {
 	t.Parallel()
 	var b strings.Builder
