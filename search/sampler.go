@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 )
 
 // Sampler chooses the params of trial k of a study.
@@ -80,22 +81,182 @@ func (Grid) Sample(space Space, k int, _ uint64, _ []Trial) (Params, error) {
 // is drawn from its own PCG stream seeded with (TrialSeed(studySeed, k),
 // FNV-1a of the parameter name), so adding a parameter to a space leaves the
 // draws of the others unchanged.
-type Random struct{}
+//
+// In a discrete space (no float range wider than a point) of N
+// configurations, no configuration repeats until all N have been drawn:
+// trials are taken in rounds of N (trials 0…N-1, N…2N-1, …), and a draw that
+// repeats a configuration of an earlier trial of its round is redrawn from a
+// new stream (attempt a of trial k seeds its streams with SplitMix64 of
+// TrialSeed(studySeed, k) + a·γ), up to 64 attempts, after which the next
+// unused configuration in odometer order is taken. A first draw that repeats
+// nothing is kept, so a space in which no repeat happens draws exactly as
+// without this rule. Trial k's params still depend on (studySeed, k) alone.
+//
+// The zero Random recomputes the trials before k in its round on every call;
+// NewRandom remembers them, which keeps long studies over large discrete
+// spaces linear. Either is safe for concurrent use.
+type Random struct {
+	memo *randomMemo
+}
+
+// NewRandom returns a Random sampler that remembers the configurations it
+// drew, for a study at a time.
+func NewRandom() Random { return Random{memo: &randomMemo{}} }
+
+// maxRedraws bounds the redraws of a repeated configuration.
+const maxRedraws = 64
 
 // Sample draws the params of trial k.
-func (Random) Sample(space Space, k int, studySeed uint64, _ []Trial) (Params, error) {
+func (r Random) Sample(space Space, k int, studySeed uint64, _ []Trial) (Params, error) {
 	if k < 0 {
 		return nil, fmt.Errorf("random: negative trial number %d", k)
 	}
-	ts := TrialSeed(studySeed, k)
-	params := make(Params, len(space.Params))
+	sizes, n := space.discreteSizes()
+	if n <= 1 {
+		return space.drawParams(TrialSeed(studySeed, k)), nil
+	}
+	var idx uint64
+	if r.memo == nil {
+		var m randomMemo
+		idx = m.index(space, sizes, n, k, studySeed)
+	} else {
+		idx = r.memo.index(space, sizes, n, k, studySeed)
+	}
+	return space.decode(sizes, idx), nil
+}
+
+// drawParams draws every parameter from streams seeded with seed.
+func (s Space) drawParams(seed uint64) Params {
+	params := make(Params, len(s.Params))
 	var src rand.PCG
 	rng := rand.New(&src)
-	for _, p := range space.Params {
-		src.Seed(ts, nameHash(p.Name))
+	for _, p := range s.Params {
+		src.Seed(seed, nameHash(p.Name))
 		params[p.Name] = p.draw(rng)
 	}
-	return params, nil
+	return params
+}
+
+// discreteSizes returns the number of values of each parameter and their
+// product N when every parameter has finitely many values, and N = 0 when
+// one is a float range or N overflows.
+func (s Space) discreteSizes() ([]uint64, uint64) {
+	sizes := make([]uint64, len(s.Params))
+	n := uint64(1)
+	for i, p := range s.Params {
+		var m uint64
+		switch p.Kind {
+		case ParamCategorical:
+			m = uint64(len(p.Choices))
+		case ParamInt:
+			m = uint64(p.IntMax-p.IntMin)/uint64(p.Step) + 1
+		case ParamFloat:
+			if p.Min != p.Max {
+				return nil, 0
+			}
+			m = 1
+		case ParamFixed:
+			m = 1
+		}
+		if m == 0 || n > math.MaxUint64/m {
+			return nil, 0
+		}
+		sizes[i] = m
+		n *= m
+	}
+	return sizes, n
+}
+
+// drawIndex draws a configuration from streams seeded with seed and returns
+// its index in odometer order (the last parameter varies fastest).
+func (s Space) drawIndex(sizes []uint64, seed uint64) uint64 {
+	var src rand.PCG
+	rng := rand.New(&src)
+	var idx uint64
+	for i, p := range s.Params {
+		src.Seed(seed, nameHash(p.Name))
+		var j uint64
+		switch p.Kind {
+		case ParamCategorical:
+			j = uint64(rng.IntN(len(p.Choices)))
+		case ParamInt:
+			j = uint64(p.draw(rng).Int-p.IntMin) / uint64(p.Step)
+		}
+		idx = idx*sizes[i] + j
+	}
+	return idx
+}
+
+// decode returns the configuration with the given odometer index.
+func (s Space) decode(sizes []uint64, idx uint64) Params {
+	params := make(Params, len(s.Params))
+	for i := len(s.Params) - 1; i >= 0; i-- {
+		p := s.Params[i]
+		j := idx % sizes[i]
+		idx /= sizes[i]
+		switch p.Kind {
+		case ParamCategorical:
+			params[p.Name] = p.Choices[j]
+		case ParamInt:
+			params[p.Name] = Int(p.IntMin + int64(j)*p.Step)
+		case ParamFloat:
+			params[p.Name] = Float(p.Min)
+		default:
+			params[p.Name] = p.Value
+		}
+	}
+	return params
+}
+
+// randomMemo holds the configurations of the trials of one round of one
+// study, so that each call extends it instead of recomputing it.
+type randomMemo struct {
+	mu    sync.Mutex
+	key   string              // the space and study seed the round belongs to
+	first int                 // the round's first trial
+	idx   []uint64            // configurations of trials first, first+1, …
+	used  map[uint64]struct{} // the same, as a set
+}
+
+// index returns the configuration index of trial k in a discrete space of n
+// configurations.
+func (m *randomMemo) index(space Space, sizes []uint64, n uint64, k int, studySeed uint64) uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	first := k - int(uint64(k)%n)
+	key := fmt.Sprintf("%d %v", studySeed, space.Params)
+	if m.used == nil || m.key != key || m.first != first {
+		m.key, m.first, m.idx, m.used = key, first, m.idx[:0], map[uint64]struct{}{}
+	}
+	for j := first + len(m.idx); j <= k; j++ {
+		i := m.choose(space, sizes, n, TrialSeed(studySeed, j))
+		m.idx = append(m.idx, i)
+		m.used[i] = struct{}{}
+	}
+	return m.idx[k-first]
+}
+
+// choose draws a configuration not used yet in the round.
+func (m *randomMemo) choose(space Space, sizes []uint64, n, trialSeed uint64) uint64 {
+	var i uint64
+	for a := range uint64(maxRedraws) {
+		seed := trialSeed
+		if a > 0 {
+			seed = splitMix64(trialSeed + a*0x9E3779B97F4A7C15)
+		}
+		i = space.drawIndex(sizes, seed)
+		if _, ok := m.used[i]; !ok {
+			return i
+		}
+	}
+	// The round has fewer than n trials before this one, so an unused
+	// configuration exists.
+	for {
+		i = (i + 1) % n
+		if _, ok := m.used[i]; !ok {
+			return i
+		}
+	}
 }
 
 // nameHash is 64-bit FNV-1a of name (as hash/fnv computes it, without the
