@@ -141,6 +141,11 @@ func (s Space) drawParams(seed uint64) Params {
 // product N when every parameter has finitely many values, and N = 0 when
 // one is a float range or N overflows.
 func (s Space) discreteSizes() ([]uint64, uint64) {
+	for _, p := range s.Params {
+		if p.Kind == ParamFloat && p.Min != p.Max {
+			return nil, 0
+		}
+	}
 	sizes := make([]uint64, len(s.Params))
 	n := uint64(1)
 	for i, p := range s.Params {
@@ -150,12 +155,7 @@ func (s Space) discreteSizes() ([]uint64, uint64) {
 			m = uint64(len(p.Choices))
 		case ParamInt:
 			m = uint64(p.IntMax-p.IntMin)/uint64(p.Step) + 1
-		case ParamFloat:
-			if p.Min != p.Max {
-				return nil, 0
-			}
-			m = 1
-		case ParamFixed:
+		case ParamFloat, ParamFixed:
 			m = 1
 		}
 		if m == 0 || n > math.MaxUint64/m {
