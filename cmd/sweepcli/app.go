@@ -271,15 +271,31 @@ func dbFlag() cli.Flag {
 	return &cli.StringFlag{Name: "db", Usage: "store `DSN`: a SQLite file path, postgres://user:pass@host/db or 'host=h user=u password=p dbname=db'", DefaultText: "$SWEEP_DB, else " + DefaultDB}
 }
 
-// dsn returns the store DSN: --db, SWEEP_DB, or the default file.
-func (c *commands) dsn(ctx *cli.Context) string {
-	if v := ctx.String("db"); v != "" {
-		return v
+// dsn returns the store DSN: --db, SWEEP_DB, or the default file. An
+// empty --db is a usage error rather than a fallback to the others, which
+// would open a store the command line did not name.
+func (c *commands) dsn(ctx *cli.Context) (string, error) {
+	if ctx.IsSet("db") {
+		v := ctx.String("db")
+		if strings.TrimSpace(v) == "" {
+			return "", usagef("--db: empty DSN: leave --db out to use $SWEEP_DB, else %s", DefaultDB)
+		}
+		return v, nil
 	}
 	if c.env.DB != "" {
-		return c.env.DB
+		return c.env.DB, nil
 	}
-	return DefaultDB
+	return DefaultDB, nil
+}
+
+// openExisting opens the store --db names for a command that only reads
+// it (see openExisting).
+func (c *commands) openExisting(ctx *cli.Context) (store, error) {
+	dsn, err := c.dsn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return openExisting(ctx.Context, dsn)
 }
 
 // ReorderArgs moves every flag of the command line before the positional

@@ -264,6 +264,12 @@ func TestUserErrors(t *testing.T) {
 		{"bad format", []string{"leaderboard", "--format", "xml", "--db", db}, 2, "--format must be table, csv or json"},
 		{"bad where", []string{"leaderboard", "--where", "units", "--db", db}, 2, "--where wants PARAM=VALUE"},
 		{"bad metric", []string{"leaderboard", "--by", "bogus", "--db", db}, 2, `leaderboard: --by: unknown metric "bogus" (want value or one of val_macro_f1, `},
+		{"empty --db", []string{"studies", "--db", ""}, 2, "sweep: --db: empty DSN: leave --db out to use $SWEEP_DB, else ./sweep.db"},
+		{"empty --db=", []string{"show", "1", "--db="}, 2, "sweep: --db: empty DSN"},
+		{"blank --db", []string{"leaderboard", "--db", " "}, 2, "sweep: --db: empty DSN"},
+		{"empty --db for run", []string{"run", quickstart, "--db", ""}, 2, "sweep: --db: empty DSN"},
+		{"empty --study", []string{"leaderboard", "--study", ""}, 2, "sweep: leaderboard: --study: empty study name: leave --study out to rank across all studies"},
+		{"empty --study for run", []string{"run", quickstart, "--study", ""}, 2, `sweep: run: --study: must be 1 to 100 characters`},
 		{"predict without data", []string{"predict", "1", "--db", db}, 2, "predict: --data CSV is required"},
 		{"no database", []string{"studies", "--db", filepath.Join(dir, "typo.db")}, 1, "no sweep database at " + filepath.Join(dir, "typo.db") + ": name the store with --db DSN or SWEEP_DB, or create it with sweep run SPEC.yaml"},
 	}

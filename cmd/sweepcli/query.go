@@ -71,6 +71,9 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 	if n := ctx.Int("n"); n < 1 || n > tracker.MaxLimit {
 		return usagef("leaderboard: -n must be between 1 and %d, got %d", tracker.MaxLimit, n)
 	}
+	if ctx.IsSet("study") && strings.TrimSpace(ctx.String("study")) == "" {
+		return usagef("leaderboard: --study: empty study name: leave --study out to rank across all studies")
+	}
 	q := tracker.LeaderboardQuery{Study: ctx.String("study"), Metric: ctx.String("by"), Limit: ctx.Int("n")}
 	for _, w := range ctx.StringSlice("where") {
 		f, err := parseWhere(w)
@@ -79,7 +82,7 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 		}
 		q.Where = append(q.Where, f)
 	}
-	st, err := openExisting(ctx.Context, c.dsn(ctx))
+	st, err := c.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -287,7 +290,7 @@ func (c *commands) studies(ctx *cli.Context) error {
 	if ctx.NArg() > 0 {
 		return usagef("studies: takes no arguments")
 	}
-	st, err := openExisting(ctx.Context, c.dsn(ctx))
+	st, err := c.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -343,7 +346,7 @@ func (c *commands) export(ctx *cli.Context) error {
 	if err != nil {
 		return usagef("export: --format: %v", err)
 	}
-	st, err := openExisting(ctx.Context, c.dsn(ctx))
+	st, err := c.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -366,7 +369,7 @@ func (c *commands) show(ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := openExisting(ctx.Context, c.dsn(ctx))
+	st, err := c.openExisting(ctx)
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func (c *commands) reproduce(ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := openExisting(ctx.Context, c.dsn(ctx))
+	st, err := c.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (c *commands) predict(ctx *cli.Context) error {
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("predict: data file %s does not exist", path)
 	}
-	st, err := openExisting(ctx.Context, c.dsn(ctx))
+	st, err := c.openExisting(ctx)
 	if err != nil {
 		return err
 	}

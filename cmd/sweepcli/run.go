@@ -46,6 +46,10 @@ func (c *commands) run(ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	dsn, err := c.dsn(ctx)
+	if err != nil {
+		return err
+	}
 	spec, err := experiments.Load(path)
 	if err != nil {
 		return err
@@ -103,7 +107,6 @@ func (c *commands) run(ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	dsn := c.dsn(ctx)
 	// Warnings only: a store retrying a dropped connection, a failed
 	// heartbeat, a trial taken over by another process.
 	log := slog.New(slog.NewTextHandler(c.env.Stderr, &slog.HandlerOptions{

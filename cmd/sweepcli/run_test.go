@@ -170,7 +170,7 @@ func TestRunFlagErrors(t *testing.T) {
 		{[]string{"--parallel", "0"}, "run: --parallel: must be between 1 and 1024, got 0"},
 		{[]string{"--trials", "0"}, "run: --trials: must be between 1 and 1000000, got 0"},
 		{[]string{"--trials", "-3"}, "run: --trials: must be between 1 and 1000000, got -3"},
-		{[]string{"--study", "bad/name"}, `run: --study: must be 1 to 100 characters of letters, digits, '-', '_' or '.', got "bad/name"`},
+		{[]string{"--study", "bad/name"}, `run: --study: must be 1 to 100 characters of ASCII letters, digits, '-', '_' or '.', got "bad/name"`},
 		{[]string{"--timeout", "-1s"}, "run: --timeout: must not be negative, got -1s"},
 		{[]string{"--grace", "0s"}, "run: --grace: must be positive, got 0s"},
 	}
