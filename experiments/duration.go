@@ -20,16 +20,16 @@ func ParseDuration(s string) (time.Duration, error) {
 	if coreFloatSyntax.MatchString(s) {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || f < 0 || f > maxSeconds || math.IsNaN(f) {
-			return 0, fmt.Errorf("%s seconds is outside 0 to 1e9 seconds", strconv.Quote(s))
+			return 0, fmt.Errorf("%s seconds is outside 0 to 1e9 seconds", quote(s))
 		}
 		return time.Duration(math.Round(f * float64(time.Second))), nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("%s is not a duration such as 90s, 15m or 8h, or a number of seconds", strconv.Quote(s))
+		return 0, fmt.Errorf("%s is not a duration such as 90s, 15m or 8h, or a number of seconds", quote(s))
 	}
 	if d < 0 {
-		return 0, fmt.Errorf("%s is negative: want a duration of 0 or more", strconv.Quote(s))
+		return 0, fmt.Errorf("%s is negative: want a duration of 0 or more", quote(s))
 	}
 	return d, nil
 }

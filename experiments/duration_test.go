@@ -85,3 +85,14 @@ func TestDurationFieldsFollowParseDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestParseDurationShortensLongValues: the error for a pasted paragraph
+// shows its start and length, not the whole of it.
+func TestParseDurationShortensLongValues(t *testing.T) {
+	t.Parallel()
+	_, err := ParseDuration(strings.Repeat("z", 500))
+	want := `"` + strings.Repeat("z", 60) + `"…(500 bytes) is not a duration`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %v, want it to start with %q", err, want)
+	}
+}

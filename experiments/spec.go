@@ -260,7 +260,7 @@ func parse(file, dir string, src []byte, defaultName string) (*Spec, error) {
 	s.lines = map[string]int{}
 	d := &decoder{file: file, lines: s.lines}
 	if root.kind != nodeMap {
-		return nil, &FieldError{File: file, Line: root.line, Msg: "a spec must be a mapping with fields name, seed, data, model, search"}
+		return nil, newFieldError(file, root.line, "", "a spec must be a mapping with fields name, seed, data, model, search")
 	}
 	sawDirection := false
 	d.object(root, "", []field{
@@ -492,7 +492,7 @@ func (s *Spec) Validate() error {
 // fieldError builds a FieldError for path, with the line of the path or of
 // its nearest ancestor written in the file.
 func (s *Spec) fieldError(path, msg string) error {
-	return &FieldError{File: s.File, Line: s.line(path), Path: path, Msg: msg}
+	return newFieldError(s.File, s.line(path), path, msg)
 }
 
 // downstreamError turns an error of a package's own Validate, which starts

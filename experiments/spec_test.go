@@ -579,3 +579,43 @@ func TestParseByteOrderMark(t *testing.T) {
 		})
 	}
 }
+
+// TestParseErrorsShortenLongValues: an error echoing a long value shows its
+// start and its length, and stays one short line, whichever check (the
+// decoder, Validate, a downstream package's Validate) wrote it.
+func TestParseErrorsShortenLongValues(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", 5000)
+	const base = "name: t\ndata:\n  path: x.csv\n"
+	// The value's first 60 runes, then its length in bytes.
+	shown := `"` + strings.Repeat("x", 60) + `"…(5000 bytes)`
+	tests := []struct {
+		name, src, want string
+	}{
+		{"string for a number", base + "model: {epochs: " + long + "}\n", "t.yaml:4: model.epochs: must be an integer, got " + shown},
+		{"closed set", base + "model: {optimizer: " + long + "}\n", "t.yaml:4: model.optimizer: must be one of adam, rmsprop, sgd, got " + shown},
+		{"name", "name: " + long + "\ndata: {path: x.csv}\n", "t.yaml:1: name: must be 1 to 100 characters of ASCII letters, digits, '-', '_' or '.', got " + shown},
+		{"comma", base + "  comma: " + long + "\n", "t.yaml:4: data.comma: must be a single character, got " + shown},
+		{"duration", base + "search: {timeout: " + long + "}\n", "t.yaml:4: search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds, got " + shown},
+		{"space choice", base + "search: {space: {activation: {values: [" + long + "]}}}\n", "t.yaml:4: search.space.activation.values[0]: must be one of relu, tanh, sigmoid, elu, got " + shown},
+		{"downstream package", base + "  text_options: {normalize: " + long + "}\n", "t.yaml:4: data.text_options.normalize: " + shown + " is not one of"},
+		{"multi-byte runes", base + "model: {activation: " + strings.Repeat("é", 3000) + "}\n", `got "` + strings.Repeat("é", 60) + `"…(6000 bytes)`},
+		{"unknown field", base + "model: {" + long + ": 1}\n", "t.yaml:4: model." + strings.Repeat("x", 94) + "…(5006 bytes): unknown field"},
+		{"short values stay whole", base + "model: {optimizer: " + strings.Repeat("y", 60) + "}\n", `got "` + strings.Repeat("y", 60) + `"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse("t.yaml", ".", []byte(tc.src))
+			if err == nil {
+				t.Fatalf("no error, want %q", tc.want)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error\n  %s\nwant it to contain\n  %s", err, tc.want)
+			}
+			if n := len(err.Error()); n > 400 || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error of %d bytes, want one line under 400: %.500q", n, err)
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -25,6 +26,63 @@ type FieldError struct {
 	Msg  string
 }
 
+// maxShownRunes is how much of a value written in a spec an error echoes:
+// a pasted paragraph or a runaway line would otherwise swamp the message.
+const maxShownRunes = 60
+
+// newFieldError makes every FieldError, so that every message echoes a
+// user's value the same way: a quoted string longer than maxShownRunes
+// (%q, strconv.Quote, or a downstream package's %q) is cut, keeping its
+// start and its length in bytes.
+func newFieldError(file string, line int, path, msg string) *FieldError {
+	return &FieldError{File: file, Line: line, Path: path, Msg: shortenQuoted(msg)}
+}
+
+// goQuoted matches a string written with strconv.Quote or %q.
+var goQuoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// shortenQuoted cuts each quoted string in msg that holds more than
+// maxShownRunes runes: "aaaa"…(5000 bytes) shows the value's start and its
+// full length.
+func shortenQuoted(msg string) string {
+	return goQuoted.ReplaceAllStringFunc(msg, func(q string) string {
+		s, err := strconv.Unquote(q)
+		if err != nil || utf8.RuneCountInString(s) <= maxShownRunes {
+			return q
+		}
+		return strconv.Quote(clipRunes(s, maxShownRunes)) + fmt.Sprintf("…(%d bytes)", len(s))
+	})
+}
+
+// quote quotes a user's value for a message outside a FieldError, cut as
+// newFieldError cuts it.
+func quote(s string) string { return shortenQuoted(strconv.Quote(s)) }
+
+// clipRunes returns the first n runes of s.
+func clipRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// maxPathRunes is the longest field path an error shows whole: far longer
+// than any path of the spec's own keys, so only a key the user wrote (an
+// unknown field, a class label) is ever cut.
+const maxPathRunes = 100
+
+// shownPath returns a field path for a message, cut as a value is when a
+// key written in the file makes it long.
+func shownPath(p string) string {
+	if utf8.RuneCountInString(p) <= maxPathRunes {
+		return p
+	}
+	return clipRunes(p, maxPathRunes) + fmt.Sprintf("…(%d bytes)", len(p))
+}
+
 // Error formats the error as file:line: path: message.
 func (e *FieldError) Error() string {
 	var sb strings.Builder
@@ -35,7 +93,7 @@ func (e *FieldError) Error() string {
 	}
 	sb.WriteString(": ")
 	if e.Path != "" {
-		sb.WriteString(e.Path)
+		sb.WriteString(shownPath(e.Path))
 		sb.WriteString(": ")
 	}
 	sb.WriteString(e.Msg)
@@ -80,9 +138,9 @@ func parseTree(file string, src []byte) (*node, error) {
 	if err != nil {
 		var yerr yaml.Error
 		if errors.As(err, &yerr) && yerr.GetToken() != nil && yerr.GetToken().Position != nil {
-			return nil, &FieldError{File: file, Line: yerr.GetToken().Position.Line, Msg: "invalid YAML: " + oneLine(yerr.GetMessage())}
+			return nil, newFieldError(file, yerr.GetToken().Position.Line, "", "invalid YAML: "+oneLine(yerr.GetMessage()))
 		}
-		return nil, &FieldError{File: file, Msg: "invalid YAML: " + oneLine(err.Error())}
+		return nil, newFieldError(file, 0, "", "invalid YAML: "+oneLine(err.Error()))
 	}
 	var docs []*ast.DocumentNode
 	for _, d := range f.Docs {
@@ -92,10 +150,10 @@ func parseTree(file string, src []byte) (*node, error) {
 	}
 	switch len(docs) {
 	case 0:
-		return nil, &FieldError{File: file, Msg: "the spec is empty"}
+		return nil, newFieldError(file, 0, "", "the spec is empty")
 	case 1:
 	default:
-		return nil, &FieldError{File: file, Line: lineOf(docs[1].Body), Msg: "a spec holds one YAML document, found several"}
+		return nil, newFieldError(file, lineOf(docs[1].Body), "", "a spec holds one YAML document, found several")
 	}
 	return convert(file, docs[0].Body, 0)
 }
@@ -122,7 +180,7 @@ func lineOf(n ast.Node) int {
 // convert turns a goccy AST node into a node.
 func convert(file string, n ast.Node, depth int) (*node, error) {
 	if depth > maxDepth {
-		return nil, &FieldError{File: file, Line: lineOf(n), Msg: "nesting is too deep"}
+		return nil, newFieldError(file, lineOf(n), "", "nesting is too deep")
 	}
 	line := lineOf(n)
 	switch v := n.(type) {
@@ -151,7 +209,7 @@ func convert(file string, n ast.Node, depth int) (*node, error) {
 		case uint64:
 			return &node{kind: nodeScalar, line: line, scalar: i}, nil
 		}
-		return nil, &FieldError{File: file, Line: line, Msg: fmt.Sprintf("unsupported integer %v", v.Value)}
+		return nil, newFieldError(file, line, "", fmt.Sprintf("unsupported integer %v", v.Value))
 	case *ast.FloatNode:
 		return &node{kind: nodeScalar, line: line, scalar: v.Value}, nil
 	case *ast.InfinityNode:
@@ -165,7 +223,7 @@ func convert(file string, n ast.Node, depth int) (*node, error) {
 	case *ast.TagNode:
 		return convert(file, v.Value, depth+1)
 	case *ast.AliasNode:
-		return nil, &FieldError{File: file, Line: line, Msg: "YAML aliases are not supported in specs"}
+		return nil, newFieldError(file, line, "", "YAML aliases are not supported in specs")
 	case *ast.MappingValueNode:
 		return convertMap(file, line, []*ast.MappingValueNode{v}, depth)
 	case *ast.MappingNode:
@@ -181,7 +239,7 @@ func convert(file string, n ast.Node, depth int) (*node, error) {
 		}
 		return out, nil
 	}
-	return nil, &FieldError{File: file, Line: line, Msg: fmt.Sprintf("unsupported YAML element %s", n.Type())}
+	return nil, newFieldError(file, line, "", fmt.Sprintf("unsupported YAML element %s", n.Type()))
 }
 
 // coreFloatSyntax is the YAML 1.2 core schema's float syntax, less .inf and
@@ -210,17 +268,17 @@ func convertMap(file string, line int, values []*ast.MappingValueNode, depth int
 		}
 		kl := lineOf(mv.Key)
 		if mv.Key.IsMergeKey() {
-			return nil, &FieldError{File: file, Line: kl, Msg: "YAML merge keys are not supported in specs"}
+			return nil, newFieldError(file, kl, "", "YAML merge keys are not supported in specs")
 		}
 		key := ""
 		switch k := mv.Key.(type) {
 		case ast.ScalarNode:
 			key = fmt.Sprint(k.GetValue())
 		default:
-			return nil, &FieldError{File: file, Line: kl, Msg: "mapping keys must be plain names"}
+			return nil, newFieldError(file, kl, "", "mapping keys must be plain names")
 		}
 		if slices.Contains(out.keys, key) {
-			return nil, &FieldError{File: file, Line: kl, Msg: fmt.Sprintf("duplicate key %q", key)}
+			return nil, newFieldError(file, kl, "", fmt.Sprintf("duplicate key %q", key))
 		}
 		c, err := convert(file, mv.Value, depth+1)
 		if err != nil {
@@ -249,7 +307,7 @@ type decoder struct {
 
 func (d *decoder) fail(line int, path, format string, args ...any) {
 	if d.err == nil {
-		d.err = &FieldError{File: d.file, Line: line, Path: path, Msg: fmt.Sprintf(format, args...)}
+		d.err = newFieldError(d.file, line, path, fmt.Sprintf(format, args...))
 	}
 }
 
