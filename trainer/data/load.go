@@ -2,6 +2,7 @@ package data
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -200,9 +201,11 @@ func (t *Table) appendRow(vals []float64) {
 }
 
 // Load reads a CSV or TSV file with a header row; a name ending in .gz (or
-// gzip content) is decompressed transparently. See LoadOptions for which
-// columns become features. The file is read as a stream; only the parsed
-// values are kept.
+// gzip content) is decompressed transparently; a truncated or corrupt gzip
+// stream is an error that says after which line the damage starts (and
+// wraps the gzip error), never a table of the rows before it. See
+// LoadOptions for which columns become features. The file is read as a
+// stream; only the parsed values are kept.
 func Load(ctx context.Context, path string, opts LoadOptions) (*Table, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -226,18 +229,33 @@ func Read(ctx context.Context, r io.Reader, name string, opts LoadOptions) (*Tab
 	h := sha256.New()
 	br := bufio.NewReaderSize(io.TeeReader(r, h), 1<<16)
 	var src io.Reader = br
-	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
+	var gz *gzipSource
+	magic, err := br.Peek(2)
+	switch {
+	case len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b:
 		zr, err := gzip.NewReader(br)
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s: gzip header truncated: %w", name, err)
+		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+			return nil, fmt.Errorf("%s: gzip header corrupt: %w", name, err)
 		}
 		defer zr.Close()
-		src = zr
-	} else if strings.HasSuffix(strings.ToLower(name), ".gz") {
-		return nil, fmt.Errorf("%s: name ends in .gz but the content is not gzip", name)
+		gz = &gzipSource{zr: zr}
+		src = gz
+	case err != nil && !errors.Is(err, io.EOF):
+		return nil, fmt.Errorf("%s: %w", name, err)
+	case strings.HasSuffix(strings.ToLower(name), ".gz"):
+		return nil, notGzipError(name, br)
 	}
 	p := &parser{name: name, opts: opts, t: &Table{Name: name, Options: opts}}
-	if err := p.read(ctx, src); err != nil {
+	err = p.read(ctx, src)
+	if gz != nil && gz.err != nil {
+		// Report the damage rather than what it did to the CSV (a short
+		// last row, an unterminated quote): the rows are not all there.
+		return nil, gz.error(name)
+	}
+	if err != nil {
 		return nil, err
 	}
 	// Drain whatever the CSV reader did not consume so the hash covers the
@@ -247,6 +265,58 @@ func Read(ctx context.Context, r io.Reader, name string, opts LoadOptions) (*Tab
 	}
 	p.t.Fingerprint = fingerprint(h, opts)
 	return p.t, nil
+}
+
+// gzipSource is a gzip stream that counts the complete lines it has
+// delivered and keeps its first error, so that a truncated or corrupt file
+// is reported as such with where the damage starts.
+type gzipSource struct {
+	zr    *gzip.Reader
+	lines int
+	err   error
+}
+
+func (g *gzipSource) Read(b []byte) (int, error) {
+	n, err := g.zr.Read(b)
+	g.lines += bytes.Count(b[:n], []byte{'\n'})
+	if err != nil && !errors.Is(err, io.EOF) && g.err == nil {
+		g.err = err
+	}
+	return n, err
+}
+
+// error describes g.err for the file name, wrapping it.
+func (g *gzipSource) error(name string) error {
+	what := "corrupt"
+	if errors.Is(g.err, io.ErrUnexpectedEOF) {
+		what = "truncated"
+	}
+	if g.lines == 0 {
+		return fmt.Errorf("%s: gzip stream %s before the end of line 1: %w", name, what, g.err)
+	}
+	return fmt.Errorf("%s: gzip stream %s after line %d: %w", name, what, g.lines, g.err)
+}
+
+// notGzipError says what a file whose name ends in .gz holds instead of
+// gzip data, from its first bytes.
+func notGzipError(name string, br *bufio.Reader) error {
+	head, _ := br.Peek(6)
+	kind := ""
+	switch {
+	case len(head) == 0:
+		return fmt.Errorf("%s: name ends in .gz but the file is empty", name)
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		kind = "a zip archive"
+	case bytes.HasPrefix(head, []byte("BZh")):
+		kind = "bzip2 data"
+	case bytes.HasPrefix(head, []byte("\xfd7zXZ\x00")):
+		kind = "xz data"
+	case bytes.HasPrefix(head, []byte("\x28\xb5\x2f\xfd")):
+		kind = "zstd data"
+	default:
+		return fmt.Errorf("%s: name ends in .gz but the content is not gzip; if it is plain CSV, rename it without .gz", name)
+	}
+	return fmt.Errorf("%s: name ends in .gz but the content is %s, not gzip; decompress it, or recompress it with gzip", name, kind)
 }
 
 func fingerprint(h hash.Hash, opts LoadOptions) string {

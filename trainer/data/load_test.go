@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -462,5 +465,144 @@ func TestLoadMissingColumnHints(t *testing.T) {
 				t.Errorf("error\n%v\nwant\n%s", err, tc.want)
 			}
 		})
+	}
+}
+
+// gzipParts compresses head, flushes, then compresses tail: the first
+// flushed bytes decompress to exactly head, so cutting the stream there
+// loses everything after it.
+func gzipParts(t *testing.T, head, tail string) (stream []byte, flushed int) {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write([]byte(head)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	flushed = buf.Len()
+	if _, err := zw.Write([]byte(tail)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), flushed
+}
+
+func TestLoadDamagedGzip(t *testing.T) {
+	t.Parallel()
+	const head, tail = "a,label\n1,x\n2,y\n3,", "x\n4,y\n"
+	stream, flushed := gzipParts(t, head, tail)
+	damaged := func(f func(b []byte) []byte) []byte { return f(slices.Clone(stream)) }
+	tests := []struct {
+		name    string
+		content []byte
+		want    string // the whole error, or its start when it ends in "..."
+		wantIs  error
+	}{
+		{
+			name:    "cut after a flush",
+			content: stream[:flushed],
+			want:    "f.csv.gz: gzip stream truncated after line 3: unexpected EOF",
+			wantIs:  io.ErrUnexpectedEOF,
+		},
+		{
+			name:    "cut in the trailer",
+			content: stream[:len(stream)-3],
+			want:    "f.csv.gz: gzip stream truncated after line 5: unexpected EOF",
+			wantIs:  io.ErrUnexpectedEOF,
+		},
+		{
+			name: "cut in the header row",
+			content: func() []byte {
+				s, n := gzipParts(t, "a,la", "bel\n1,x\n")
+				return s[:n]
+			}(),
+			want:   "f.csv.gz: gzip stream truncated before the end of line 1: unexpected EOF",
+			wantIs: io.ErrUnexpectedEOF,
+		},
+		{
+			name: "bad checksum",
+			content: damaged(func(b []byte) []byte {
+				b[len(b)-8] ^= 0xff
+				return b
+			}),
+			want:   "f.csv.gz: gzip stream corrupt after line 5: gzip: invalid checksum",
+			wantIs: gzip.ErrChecksum,
+		},
+		{
+			// A deflate block header with the reserved type 3.
+			name:    "bad deflate block",
+			content: append(slices.Clone(stream[:flushed]), 0x07, 0, 0, 0),
+			want:    "f.csv.gz: gzip stream corrupt after line 3: flate: corrupt input before offset ...",
+		},
+		{
+			name:    "trailing garbage",
+			content: append(slices.Clone(stream), "garbage!!!"...),
+			want:    "f.csv.gz: gzip stream corrupt after line 5: gzip: invalid header",
+			wantIs:  gzip.ErrHeader,
+		},
+		{
+			name:    "header cut",
+			content: stream[:5],
+			want:    "f.csv.gz: gzip header truncated: unexpected EOF",
+			wantIs:  io.ErrUnexpectedEOF,
+		},
+		{
+			name: "header with an unknown method",
+			content: damaged(func(b []byte) []byte {
+				b[2] = 9
+				return b
+			}),
+			want:   "f.csv.gz: gzip header corrupt: gzip: invalid header",
+			wantIs: gzip.ErrHeader,
+		},
+		{
+			name:    "plain CSV",
+			content: []byte(head + tail),
+			want:    "f.csv.gz: name ends in .gz but the content is not gzip; if it is plain CSV, rename it without .gz",
+		},
+		{
+			name:    "zip",
+			content: []byte("PK\x03\x04\x14\x00\x00\x00"),
+			want:    "f.csv.gz: name ends in .gz but the content is a zip archive, not gzip; decompress it, or recompress it with gzip",
+		},
+		{
+			name:    "empty",
+			content: nil,
+			want:    "f.csv.gz: name ends in .gz but the file is empty",
+		},
+	}
+	for _, tc := range tests {
+		for _, drop := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/drop=%v", tc.name, drop), func(t *testing.T) {
+				t.Parallel()
+				tab, err := Read(context.Background(), bytes.NewReader(tc.content), "f.csv.gz", LoadOptions{DropMalformed: drop})
+				if err == nil {
+					t.Fatalf("no error; read %d rows", tab.Len())
+				}
+				if prefix, ok := strings.CutSuffix(tc.want, "..."); err.Error() != tc.want && !(ok && strings.HasPrefix(err.Error(), prefix)) {
+					t.Errorf("error\n%v\nwant\n%s", err, tc.want)
+				}
+				if tc.wantIs != nil && !errors.Is(err, tc.wantIs) {
+					t.Errorf("error %v does not wrap %v", err, tc.wantIs)
+				}
+			})
+		}
+	}
+	// The undamaged stream reads whole, and Load names the file.
+	tab, err := Read(context.Background(), bytes.NewReader(stream), "f.csv.gz", LoadOptions{})
+	if err != nil || tab.Len() != 4 {
+		t.Fatalf("intact stream: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "cut.csv.gz")
+	if err := os.WriteFile(path, stream[:flushed], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(context.Background(), path, LoadOptions{})
+	if want := "load: " + path + ": gzip stream truncated after line 3: unexpected EOF"; err == nil || err.Error() != want {
+		t.Errorf("Load error\n%v\nwant\n%s", err, want)
 	}
 }
