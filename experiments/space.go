@@ -348,7 +348,9 @@ func (p *ParamSpec) continuous() bool {
 // SpaceSize returns the number of points the grid sampler enumerates over
 // the search space (search.Space.GridSize), and false when a continuous
 // range makes it infinite or the space is invalid. A grid too large for
-// the sampler (more than math.MaxInt32 points) is reported as math.MaxInt.
+// the sampler (more than math.MaxInt32 points) is reported as math.MaxInt;
+// Validate refuses such a space when the sampler is grid, so only a random
+// search sees it.
 func (s *Spec) SpaceSize() (int, bool) {
 	for i := range s.Search.Space {
 		if s.Search.Space[i].continuous() {

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -478,15 +479,43 @@ func (s *Spec) Validate() error {
 		return s.downstreamError("data", err)
 	}
 	if s.Search.Sampler == "grid" {
-		if _, finite := s.SpaceSize(); !finite {
+		n, finite := s.SpaceSize()
+		if !finite {
 			for _, p := range s.Search.Space {
 				if p.continuous() {
 					return s.fieldError("search.space."+p.Name, "grid search needs a finite set: give values, or min and max with step or count")
 				}
 			}
 		}
+		if n == math.MaxInt {
+			// The sampler would fail on its first trial, after the data
+			// was loaded and the study recorded.
+			return s.fieldError("search.space", fmt.Sprintf("grid of %.2g configurations is too large; the grid sampler enumerates at most %d (use sampler: random, or fewer values)",
+				s.gridPoints(), math.MaxInt32))
+		}
 	}
 	return nil
+}
+
+// gridPoints returns the number of grid points of a finite space as a
+// float, which does not overflow where search.Space.GridSize does.
+func (s *Spec) gridPoints() float64 {
+	space, err := s.SearchSpace()
+	if err != nil {
+		return math.NaN()
+	}
+	n := 1.0
+	for _, p := range space.Params {
+		switch p.Kind {
+		case search.ParamCategorical:
+			n *= float64(len(p.Choices))
+		case search.ParamInt:
+			n *= math.Floor(float64(p.IntMax-p.IntMin)/float64(p.Step)) + 1
+		case search.ParamFloat:
+			n *= float64(max(p.Count, 1))
+		}
+	}
+	return n
 }
 
 // fieldError builds a FieldError for path, with the line of the path or of

@@ -113,6 +113,11 @@ func TestParseErrors(t *testing.T) {
 		{"min above max", base + "search:\n  space:\n    dropout: {min: 0.4, max: 0.1}\n", "t.yaml:6: search.space.dropout.max: must be at least min (0.4), got 0.1"},
 		{"log from zero", base + "search:\n  space:\n    l2: {min: 0, max: 0.1, log: true}\n", "search.space.l2.min: must be above 0 for a log range, got 0"},
 		{"grid continuous", base + "search:\n  sampler: grid\n  space:\n    dropout: {min: 0, max: 0.5}\n", "search.space.dropout: grid search needs a finite set"},
+		{"grid too large", base + "search:\n  sampler: grid\n  space:\n    units: {min: 1, max: 65536}\n    batch_size: {min: 1, max: 32768}\n",
+			"t.yaml:6: search.space: grid of 2.1e+09 configurations is too large; the grid sampler enumerates at most 2147483647 (use sampler: random, or fewer values)"},
+		// 65536 × 10⁶ × 10⁵ × 16 × 100 ≈ 1.05e19 overflows an int64.
+		{"grid past any int", base + "search:\n  sampler: grid\n  trials: 10\n  space:\n    units: {min: 1, max: 65536}\n    batch_size: {min: 1, max: 1000000}\n    epochs: {min: 1, max: 100000}\n    layers: {min: 1, max: 16}\n    smote_k: {min: 1, max: 100}\n",
+			"t.yaml:7: search.space: grid of 1e+19 configurations is too large"},
 		{"range of strings", base + "search:\n  space:\n    optimizer: {min: 1, max: 2}\n", "search.space.optimizer: is a string parameter"},
 		{"split sum", "data:\n  path: x.csv\n  split: {test: 0.5, validation: 0.5}\n", "a.yaml:3: data.split: test + validation must be below 1, got 1"},
 		{"missing path", "name: t\nmodel: {epochs: 3}\n", "t.yaml: data.path: is required"},
@@ -528,6 +533,15 @@ func TestSpaceSizeLimits(t *testing.T) {
 		}
 		if got, finite := s.SpaceSize(); got != tc.want || finite != tc.finite {
 			t.Errorf("%s: SpaceSize = %d, %v; want %d, %v", tc.name, got, finite, tc.want, tc.finite)
+		}
+		if !tc.finite {
+			continue
+		}
+		// A grid search over the same space is refused when the sampler
+		// could not enumerate it, and only then.
+		_, err = Parse("g.yaml", ".", []byte("data: {path: x.csv}\nsearch:\n  sampler: grid\n  space:\n    "+tc.space+"\n"))
+		if tooLarge := tc.want == math.MaxInt; tooLarge != (err != nil) || err != nil && !strings.Contains(err.Error(), "g.yaml:4: search.space: grid of ") {
+			t.Errorf("%s: grid search: error %v, want one saying the grid is too large: %t", tc.name, err, tooLarge)
 		}
 	}
 }
