@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"strings"
 
 	"github.com/sweep-ml/sweep/search"
 	"github.com/sweep-ml/sweep/trainer/data"
+	"github.com/sweep-ml/sweep/trainer/text"
 )
 
 // dataParam reports whether a space parameter changes the data a trial
@@ -50,10 +52,11 @@ func (p *ParamSpec) checkValues() []search.Value {
 // smote_k, scale, impute, the text options), then for each other value of
 // one parameter at a time (both ends of a range). A problem that would fail
 // every trial using it — one class, a class too small to split, a min_df
-// no term reaches, SMOTE on text, a resampling target naming no class — is
-// returned once as a *FieldError on the spec's line: the data section, or
-// the space parameter whose value causes it. The preprocessing fitted here
-// is kept for the trials.
+// or max_df no term satisfies, SMOTE on text, a resampling target naming no
+// class — is returned once as a *FieldError on the spec's line: the field
+// that causes it (data.text_options.min_df, a sampling target) or else the
+// data section, or the space parameter whose value causes it. The
+// preprocessing fitted here is kept for the trials.
 func (o *Objective) Check(ctx context.Context) error {
 	var params []*ParamSpec
 	base := search.Params{}
@@ -85,6 +88,12 @@ func (o *Objective) Check(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if name := o.dfCause(base, prepare); name != "" {
+			if v, ok := base[name]; ok {
+				return o.spec.fieldError("search.space."+name, fmt.Sprintf("value %s: %s", v, msg))
+			}
+			return o.spec.fieldError("data.text_options."+name, msg)
+		}
 		if len(params) > 0 {
 			msg += fmt.Sprintf(" (with %s from the space)", base)
 		}
@@ -107,6 +116,39 @@ func (o *Objective) Check(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// dfCause returns the document-frequency bound, min_df or max_df, that
+// makes preparing params fail: the one whose default makes it succeed. A
+// bound no term satisfies, or a min_df above max_df, fails in the text
+// package with a message saying what; this finds the field to blame.
+// It returns "" when neither is the cause, and for numeric data.
+func (o *Objective) dfCause(params search.Params, prepare func(search.Params) string) string {
+	if !o.table.IsText() {
+		return ""
+	}
+	defaults := text.Options{}.WithDefaults()
+	for _, b := range []struct {
+		name      string
+		spec, def float64
+	}{
+		{"min_df", o.spec.Data.TextOpts.MinDF, defaults.MinDF},
+		{"max_df", o.spec.Data.TextOpts.MaxDF, defaults.MaxDF},
+	} {
+		v := b.spec
+		if p, ok := params[b.name]; ok {
+			v, _ = p.AsFloat()
+		}
+		if v == b.def {
+			continue
+		}
+		try := maps.Clone(params)
+		try[b.name] = search.Float(b.def)
+		if prepare(try) == "" {
+			return b.name
+		}
+	}
+	return ""
 }
 
 // ImputeDropped returns how many rows of the table impute "drop" leaves out
