@@ -415,7 +415,7 @@ func writeTrial(w io.Writer, d tracker.TrialDetail) {
 	fmt.Fprintf(w, "code       %s\n", experiments.DescribeCode(r.Code))
 	fmt.Fprintf(w, "pipeline   %s\n", r.PipelineFingerprint)
 	fmt.Fprintf(w, "objective  %s = %s\n", s.Objective, fmtNumber(r.Value))
-	fmt.Fprintf(w, "outcome    %d epochs run, best epoch %d, stopped: %s\n", r.EpochsRun, r.BestEpoch, r.StopReason)
+	fmt.Fprintf(w, "outcome    %s run, best epoch %d, stopped: %s\n", count(r.EpochsRun, "epoch", "epochs"), r.BestEpoch, r.StopReason)
 
 	fmt.Fprintln(w, "\nmetrics")
 	splits, names := splitMetrics()

@@ -43,17 +43,17 @@ func (c *commands) reproduce(ctx *cli.Context) error {
 		fmt.Fprintf(c.env.Stderr, "sweep: warning: %s\n", w)
 	}
 	r := rep.Result
-	fmt.Fprintf(out, "trial %d (study %s, number %d): retrained %d epochs, %s = %s\n",
-		rep.Trial.ID, rep.Study.Name, rep.Trial.Number, r.EpochsRun, rep.Study.Objective, fmtNumber(r.Value))
+	fmt.Fprintf(out, "trial %d (study %s, number %d): retrained %s, %s = %s\n",
+		rep.Trial.ID, rep.Study.Name, rep.Trial.Number, count(r.EpochsRun, "epoch", "epochs"), rep.Study.Objective, fmtNumber(r.Value))
 	if rep.Match() {
-		fmt.Fprintf(out, "match: every recorded metric, %d history rows and every per-class row reproduced bit for bit\n", len(r.History))
+		fmt.Fprintf(out, "match: every recorded metric, %s and every per-class row reproduced bit for bit\n", count(len(r.History), "history row", "history rows"))
 		return nil
 	}
-	fmt.Fprintf(out, "MISMATCH: %d differences\n", len(rep.Diffs))
+	fmt.Fprintf(out, "MISMATCH: %s\n", count(len(rep.Diffs), "difference", "differences"))
 	for _, d := range rep.Diffs {
 		fmt.Fprintf(out, "  %s\n", d)
 	}
-	return cli.Exit(fmt.Sprintf("trial %d did not reproduce (%d differences)", id, len(rep.Diffs)), ExitFailure)
+	return cli.Exit(fmt.Sprintf("trial %d did not reproduce (%s)", id, count(len(rep.Diffs), "difference", "differences")), ExitFailure)
 }
 
 func (c *commands) predictCommand() *cli.Command {
@@ -98,7 +98,7 @@ func (c *commands) predict(ctx *cli.Context) error {
 		fmt.Fprintf(c.env.Stderr, "sweep: warning: %s\n", w)
 	}
 	if !rep.Match() {
-		return fmt.Errorf("trial %d did not reproduce (%d differences, first: %s); refusing to predict with a different model", id, len(rep.Diffs), rep.Diffs[0])
+		return fmt.Errorf("trial %d did not reproduce (%s, first: %s); refusing to predict with a different model", id, count(len(rep.Diffs), "difference", "differences"), rep.Diffs[0])
 	}
 	out := c.env.Stdout
 	var f *os.File
@@ -125,11 +125,9 @@ func (c *commands) predict(ctx *cli.Context) error {
 
 // predictMessage summarizes a prediction run on one line.
 func predictMessage(id int64, sum experiments.PredictSummary) string {
-	msg := fmt.Sprintf("sweep: predicted %d rows with trial %d (model rebuilt and verified against the record)", sum.Rows, id)
-	if n := sum.Dropped; n == 1 {
-		msg += "; 1 malformed row skipped (the spec sets drop_malformed)"
-	} else if n > 1 {
-		msg += fmt.Sprintf("; %d malformed rows skipped (the spec sets drop_malformed)", n)
+	msg := fmt.Sprintf("sweep: predicted %s with trial %d (model rebuilt and verified against the record)", count(sum.Rows, "row", "rows"), id)
+	if n := sum.Dropped; n > 0 {
+		msg += fmt.Sprintf("; %s skipped (the spec sets drop_malformed)", count(n, "malformed row", "malformed rows"))
 	}
 	if sum.Scored > 0 {
 		msg += fmt.Sprintf("; accuracy on the labelled rows %s", fmtNumber(sum.Accuracy))
@@ -146,11 +144,7 @@ func predictMessage(id int64, sum experiments.PredictSummary) string {
 		if n > len(lines) {
 			where += ", ..."
 		}
-		if n == 1 {
-			msg += fmt.Sprintf("; 1 row has a label the model never saw, predicted but not scored (%s)", where)
-		} else {
-			msg += fmt.Sprintf("; %d rows have a label the model never saw, predicted but not scored (%s)", n, where)
-		}
+		msg += fmt.Sprintf("; %s a label the model never saw, predicted but not scored (%s)", count(n, "row has", "rows have"), where)
 	}
 	return msg
 }

@@ -135,7 +135,7 @@ func (c *commands) run(ctx *cli.Context) error {
 		if len(diffs) > 0 {
 			more := ""
 			if len(diffs) > 1 {
-				more = fmt.Sprintf(" (and %d more %s)", len(diffs)-1, plural(len(diffs)-1, "difference", "differences"))
+				more = fmt.Sprintf(" (and %s more)", count(len(diffs)-1, "difference", "differences"))
 			}
 			return fmt.Errorf("study %q already exists with a different spec: %s%s; pass --study NAME to start a new study", study.Name, diffs[0], more)
 		}
@@ -198,21 +198,21 @@ func (c *commands) run(ctx *cli.Context) error {
 	if err != nil && runCtx.Err() != nil && ctx.Context.Err() == nil {
 		// Cancelled by the second signal: running trials were recorded
 		// as interrupted and will run again on resume.
-		return cli.Exit(fmt.Sprintf("cancelled after %d trial attempts; run the same command to resume", sum.Started), ExitFailure)
+		return cli.Exit(fmt.Sprintf("cancelled after %s; run the same command to resume", count(sum.Started, "trial attempt", "trial attempts")), ExitFailure)
 	}
 	if err != nil {
 		return err
 	}
 	if sum.Reason == search.StopSignal || sum.Reason == search.StopCancelled {
-		return cli.Exit(fmt.Sprintf("stopped by signal after %d trials; run the same command to resume", sum.Started), ExitFailure)
+		return cli.Exit(fmt.Sprintf("stopped by signal after %s; run the same command to resume", count(sum.Started, "trial", "trials")), ExitFailure)
 	}
 	if failures := groupFailures(sum.Trials); sum.Count(search.StatusComplete) == 0 && len(failures) > 0 {
 		n := sum.Count(search.StatusFailed)
-		msg := fmt.Sprintf("no trial completed: %d %s failed", n, plural(n, "trial", "trials"))
+		msg := fmt.Sprintf("no trial completed: %s failed", count(n, "trial", "trials"))
 		if len(failures) == 1 {
 			msg += ": " + failures[0].msg
 		} else {
-			msg += fmt.Sprintf(" with %d distinct errors (listed above); the most frequent, %d times: %s", len(failures), failures[0].count, failures[0].msg)
+			msg += fmt.Sprintf(" with %d distinct errors (listed above); the most frequent, %s: %s", len(failures), count(failures[0].count, "time", "times"), failures[0].msg)
 		}
 		return cli.Exit(msg, ExitFailure)
 	}
@@ -251,11 +251,18 @@ func firstLine(s string) string {
 	return s
 }
 
+// plural returns one when n is 1, else many.
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}
 	return many
+}
+
+// count returns n with the noun in its number: "1 trial", "2 trials",
+// "0 trials".
+func count(n int, one, many string) string {
+	return strconv.Itoa(n) + " " + plural(n, one, many)
 }
 
 // specFlags maps the spec fields that run's flags override to the flags.
@@ -357,13 +364,13 @@ func describeTable(t *data.Table, imputeDropped int, everyTrial bool) string {
 	for _, l := range t.Labels {
 		classes[l] = true
 	}
-	feat := fmt.Sprintf("%d numeric features", len(t.Features))
+	feat := count(len(t.Features), "numeric feature", "numeric features")
 	if t.IsText() {
 		feat = fmt.Sprintf("text column %q", t.Options.Text)
 	}
-	s := fmt.Sprintf("%d rows, %s, %d classes", t.Len(), feat, len(classes))
+	s := fmt.Sprintf("%s, %s, %s", count(t.Len(), "row", "rows"), feat, count(len(classes), "class", "classes"))
 	if t.Dropped > 0 {
-		s += fmt.Sprintf(", %d malformed rows dropped", t.Dropped)
+		s += fmt.Sprintf(", %s dropped", count(t.Dropped, "malformed row", "malformed rows"))
 	}
 	switch {
 	case imputeDropped > 0 && everyTrial:
@@ -380,7 +387,7 @@ func describeTable(t *data.Table, imputeDropped int, everyTrial bool) string {
 func printPlan(w io.Writer, spec *experiments.Spec, path string, table string, study search.Study, recorded, asked, total int, store string) {
 	size := "infinite (continuous ranges)"
 	if n, ok := spec.SpaceSize(); ok {
-		size = fmt.Sprintf("%d points", n)
+		size = count(n, "point", "points")
 		if n == math.MaxInt {
 			size = fmt.Sprintf("more than %d points, too many for a grid", math.MaxInt32)
 		}
@@ -398,7 +405,7 @@ func printPlan(w io.Writer, spec *experiments.Spec, path string, table string, s
 	case recorded > total:
 		state = fmt.Sprintf("resuming: %d trials recorded, more than the %d now asked for", recorded, total)
 	case recorded > 0:
-		state = fmt.Sprintf("resuming, %d of %d trials recorded", recorded, total)
+		state = fmt.Sprintf("resuming, %d of %s recorded", recorded, count(total, "trial", "trials"))
 	}
 	trials := strconv.Itoa(total)
 	if asked > total {
@@ -431,7 +438,7 @@ func printSummary(w io.Writer, sum search.Summary, spec *experiments.Spec, dbArg
 			counts = append(counts, fmt.Sprintf("%d %s", n, label))
 		}
 	}
-	fmt.Fprintf(w, "\n%d trials (%s) in %s, stopped: %s\n", len(sum.Trials), strings.Join(counts, ", "), sum.Elapsed.Round(10*time.Millisecond), describeStop(sum.Reason))
+	fmt.Fprintf(w, "\n%s (%s) in %s, stopped: %s\n", count(len(sum.Trials), "trial", "trials"), strings.Join(counts, ", "), sum.Elapsed.Round(10*time.Millisecond), describeStop(sum.Reason))
 	if sum.Held > 0 {
 		fmt.Fprintf(w, "%d %s running in another process when this run reached %s; the counts and the top 5 are the\n"+
 			"whole study's as recorded now (a later run picks up any trial left unfinished)\n",

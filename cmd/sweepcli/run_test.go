@@ -3,6 +3,7 @@ package sweepcli
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,7 +12,9 @@ import (
 
 	"github.com/sweep-ml/sweep/experiments"
 	"github.com/sweep-ml/sweep/search"
+	"github.com/sweep-ml/sweep/tracker"
 	"github.com/sweep-ml/sweep/tracker/memory"
+	"github.com/sweep-ml/sweep/trainer/data"
 )
 
 // countingStore counts the Trials calls that reach the store.
@@ -357,5 +360,50 @@ func TestPrintSummaryWording(t *testing.T) {
 	printSummary(&buf, search.Summary{Trials: []search.Trial{done}, Reason: search.StopSignal}, spec, "")
 	if !strings.Contains(buf.String(), ", stopped: interrupted\n") || strings.Contains(buf.String(), "epochs=3") {
 		t.Errorf("summary:\n%s\nwant \"stopped: interrupted\" and no epochs=3 parameter", buf.String())
+	}
+}
+
+// TestSingular checks that the messages counting things use the singular
+// for 1 and the plural otherwise.
+func TestSingular(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{{0, "0 trials"}, {1, "1 trial"}, {2, "2 trials"}} {
+		if got := count(tc.n, "trial", "trials"); got != tc.want {
+			t.Errorf("count(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+
+	table, err := data.Read(context.Background(), strings.NewReader("x,label\n1,a\n1,2,3\n"), "one.csv", data.LoadOptions{DropMalformed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := experiments.Parse("s.yaml", ".", []byte("data: {path: x.csv}\nsearch:\n  sampler: grid\n  space: {units: {values: [4]}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan strings.Builder
+	printPlan(&plan, spec, "s.yaml", describeTable(table, 0, false), search.Study{Name: "s"}, 1, 1, 1, "SQLite x.db")
+	one := search.Trial{ID: 1, Status: search.StatusComplete, Params: search.Params{"units": search.Int(4)},
+		Result: &search.Result{Value: 0.5, Values: map[string]float64{"val_macro_f1": 0.5}, EpochsRun: 1, BestEpoch: 1}}
+	var summary strings.Builder
+	printSummary(&summary, search.Summary{Trials: []search.Trial{one}, Reason: search.StopDone}, spec, "")
+	var show strings.Builder
+	writeTrial(&show, tracker.TrialDetail{Study: search.Study{Name: "s", Objective: "val_macro_f1"}, Trial: one})
+
+	tests := []struct{ name, out, want string }{
+		{"plan: data", plan.String(), "(1 row, 1 numeric feature, 1 class, 1 malformed row dropped;"},
+		{"plan: space", plan.String(), "space      1 point over units\n"},
+		{"plan: resumed", plan.String(), "(resuming, 1 of 1 trial recorded)"},
+		{"summary", summary.String(), "\n1 trial (1 complete) in "},
+		{"show", show.String(), "outcome    1 epoch run, best epoch 1"},
+		{"predict", predictMessage(4, experiments.PredictSummary{Rows: 1, Accuracy: math.NaN()}), "sweep: predicted 1 row with trial 4 "},
+	}
+	for _, tc := range tests {
+		if !strings.Contains(tc.out, tc.want) {
+			t.Errorf("%s: output lacks %q:\n%s", tc.name, tc.want, tc.out)
+		}
 	}
 }
