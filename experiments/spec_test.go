@@ -417,6 +417,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("data: {path: x}\nsearch: {space: {units: {min: 1, max: 9999999999999}}}\n"))
 	f.Add([]byte("a: &x [1]\nb: *x\n"))
+	f.Add([]byte("\xEF\xBB\xBFdata: {path: x}\nsearch: {sampler: grid, timeout: '5', space: {units: {min: 1, max: 65536}, batch_size: {min: 1, max: 65536}}}\n"))
 	f.Add([]byte("search:\n  space:\n    dropout: {min: .nan, max: .inf}\n"))
 	f.Add([]byte("data: {path: x}\nmodel: {learning_rate: 1e-3, epsilon: 1E-7}\nsearch: {space: {l2: {values: [0, 1e-4]}, units: {min: 1e1, max: 1e400}}}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
