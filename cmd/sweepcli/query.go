@@ -303,14 +303,15 @@ func (c *commands) studies(ctx *cli.Context) error {
 	return nil
 }
 
-// writeStudies prints the studies table: trial counts by outcome (running
-// and queued trials count only in trials), the objective and the best trial.
+// writeStudies prints the studies table: trial counts by outcome, then the
+// trials not finished (running in some process, or queued), so that the
+// counts add up to trials; the objective and the best trial.
 func writeStudies(w io.Writer, list []tracker.StudySummary) {
 	if len(list) == 0 {
 		fmt.Fprintln(w, "no studies")
 		return
 	}
-	tw := newTable(w, "study", "trials", "complete", "pruned", "failed", "interrupted", "objective", "best", "best ID", "created")
+	tw := newTable(w, "study", "trials", "complete", "pruned", "failed", "interrupted", "running", "objective", "best", "best ID", "created")
 	for _, s := range list {
 		best := "-"
 		if s.BestTrialID != 0 {
@@ -318,6 +319,7 @@ func writeStudies(w io.Writer, list []tracker.StudySummary) {
 		}
 		tw.row(s.Study.Name, fmt.Sprint(s.Trials), fmt.Sprint(s.Counts[search.StatusComplete]), fmt.Sprint(s.Counts[search.StatusPruned]),
 			fmt.Sprint(s.Counts[search.StatusFailed]), fmt.Sprint(s.Counts[search.StatusInterrupted]),
+			fmt.Sprint(s.Counts[search.StatusRunning]+s.Counts[search.StatusQueued]),
 			s.Study.Objective+" ("+s.Study.Direction.String()+")", fmtNumber(s.Best), best,
 			s.Study.CreatedAt.UTC().Format(time.DateTime))
 	}

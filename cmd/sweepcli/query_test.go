@@ -137,12 +137,15 @@ func TestWriteStudies(t *testing.T) {
 	var buf bytes.Buffer
 	writeStudies(&buf, []tracker.StudySummary{{
 		Study:  search.Study{Name: "q", Objective: "val_loss", Direction: search.Minimize, CreatedAt: time.Date(2026, 12, 3, 19, 17, 22, 0, time.UTC)},
-		Trials: 10,
-		Counts: map[search.Status]int{search.StatusComplete: 4, search.StatusPruned: 3, search.StatusFailed: 2, search.StatusInterrupted: 1},
-		Best:   0.25, BestTrialID: 7,
+		Trials: 13,
+		Counts: map[search.Status]int{search.StatusComplete: 4, search.StatusPruned: 3, search.StatusFailed: 2, search.StatusInterrupted: 1,
+			search.StatusRunning: 2, search.StatusQueued: 1},
+		Best: 0.25, BestTrialID: 7,
 	}})
-	want := "study  trials  complete  pruned  failed  interrupted  objective            best    best ID  created\n" +
-		"q      10      4         3       2       1            val_loss (minimize)  0.2500  7        2026-12-03 19:17:22\n"
+	// running counts the running and the queued trials: the counts add up
+	// to trials.
+	want := "study  trials  complete  pruned  failed  interrupted  running  objective            best    best ID  created\n" +
+		"q      13      4         3       2       1            3        val_loss (minimize)  0.2500  7        2026-12-03 19:17:22\n"
 	if buf.String() != want {
 		t.Errorf("studies table:\n%s\nwant\n%s", buf.String(), want)
 	}
