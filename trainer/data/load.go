@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // defaultMissingValues are the cell values read as missing when
@@ -42,8 +43,10 @@ type LoadOptions struct {
 	LabelOptional bool `json:"label_optional,omitempty"`
 	// Text names the text column [text]. When the header has it the file is
 	// read as text data: that column is the only feature and the other
-	// non-label columns are ignored. Otherwise every non-label column (or
-	// those named in Features) is a numeric feature.
+	// non-label columns are ignored. Otherwise every named non-label column
+	// (or those named in Features) is a numeric feature; a column whose
+	// name is empty or white space (a pandas index, a trailing separator)
+	// is ignored unless Features names it.
 	Text string `json:"text"`
 	// Features, when not empty, selects the numeric feature columns by name,
 	// in this order; other columns are ignored.
@@ -83,7 +86,10 @@ func (o LoadOptions) WithDefaults(name string) LoadOptions {
 
 // Validate reports an option that cannot work, naming its field.
 func (o LoadOptions) Validate() error {
-	if o.Comma == '"' || o.Comma == '\r' || o.Comma == '\n' || o.Comma == 0xFFFD {
+	if !utf8.ValidRune(o.Comma) {
+		return fmt.Errorf("load options: comma: %d is not a Unicode character", o.Comma)
+	}
+	if o.Comma == '"' || o.Comma == '\r' || o.Comma == '\n' || o.Comma == utf8.RuneError {
 		return fmt.Errorf("load options: comma: %q cannot separate fields", o.Comma)
 	}
 	if o.Label == o.Text && o.Label != "" {
@@ -456,10 +462,23 @@ func (p *parser) header(header []string) error {
 			p.featCols = append(p.featCols, i)
 		}
 	} else {
-		for i := range header {
-			if i != p.labelCol {
+		unnamed := 0
+		for i, h := range header {
+			switch {
+			case i == p.labelCol:
+			case strings.TrimSpace(h) == "":
+				// Row numbers written by pandas' to_csv, or the empty
+				// cells after a trailing separator: never a feature,
+				// and the row numbers of a file sorted by class would
+				// give the label away.
+				unnamed++
+			default:
 				p.featCols = append(p.featCols, i)
 			}
+		}
+		if len(p.featCols) == 0 && unnamed > 0 {
+			return fmt.Errorf("%s:1: no feature columns: the header has the label column %q, no text column %q and %d unnamed columns; name the feature columns",
+				p.name, p.opts.Label, p.opts.Text, unnamed)
 		}
 	}
 	if len(p.featCols) == 0 {

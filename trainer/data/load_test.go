@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -266,6 +267,12 @@ func FuzzRead(f *testing.F) {
 		if tab.Len() == 0 || len(tab.Labels) != tab.Len() || len(tab.Lines) != tab.Len() {
 			t.Fatalf("rows %d labels %d lines %d", tab.Len(), len(tab.Labels), len(tab.Lines))
 		}
+		if records, ok := csvRecords(content); ok && tab.Len()+tab.Dropped != records-1 {
+			t.Fatalf("%d rows and %d dropped from %d records after the header", tab.Len(), tab.Dropped, records-1)
+		}
+		if !drop && tab.Dropped != 0 {
+			t.Fatalf("%d rows dropped without drop_malformed", tab.Dropped)
+		}
 		if !tab.IsText() {
 			for i := range tab.Len() {
 				for _, v := range tab.Row(i) {
@@ -276,6 +283,27 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
+}
+
+// csvRecords counts the records of a plain (not gzip) comma-separated
+// content, as a check that Read neither loses nor invents rows.
+func csvRecords(content []byte) (int, bool) {
+	if len(content) >= 2 && content[0] == 0x1f && content[1] == 0x8b {
+		return 0, false
+	}
+	cr := csv.NewReader(bytes.NewReader(content))
+	cr.FieldsPerRecord = -1
+	n := 0
+	for {
+		_, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return n, true
+		}
+		if err != nil {
+			return 0, false
+		}
+		n++
+	}
 }
 
 func TestParseNumberMatchesParseFloat(t *testing.T) {
@@ -604,5 +632,100 @@ func TestLoadDamagedGzip(t *testing.T) {
 	_, err = Load(context.Background(), path, LoadOptions{})
 	if want := "load: " + path + ": gzip stream truncated after line 3: unexpected EOF"; err == nil || err.Error() != want {
 		t.Errorf("Load error\n%v\nwant\n%s", err, want)
+	}
+}
+
+// TestLoadShapes covers the shapes of file that could lose a row, invent a
+// feature or panic: each either loads every row or fails naming the line.
+func TestLoadShapes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, content string
+		opts          LoadOptions
+		features      []string
+		labels        []string
+		lines         []int
+		dropped       int
+		err           string // substring of the error; "" when it loads
+	}{
+		{
+			name: "CRLF", content: "a,label\r\n1,x\r\n2,y\r\n",
+			features: []string{"a"}, labels: []string{"x", "y"}, lines: []int{2, 3},
+		},
+		{
+			name: "CRLF without a final newline", content: "a,label\r\n1,x\r\n2,y",
+			features: []string{"a"}, labels: []string{"x", "y"}, lines: []int{2, 3},
+		},
+		{
+			name: "blank lines", content: "a,label\n\n1,x\n\n\n2,y\n\n",
+			features: []string{"a"}, labels: []string{"x", "y"}, lines: []int{3, 6},
+		},
+		{
+			name: "quoted newline keeps line numbers", content: "a,label\n1,\"x\ny\"\n2,z\n",
+			features: []string{"a"}, labels: []string{"x\ny", "z"}, lines: []int{2, 4},
+		},
+		{
+			name: "white-space line", content: "a,label\n1,x\n  \n2,y\n",
+			err: "f.csv:3: 1 fields, header has 2",
+		},
+		{
+			name: "white-space line dropped", content: "a,label\n1,x\n  \n2,y\n", opts: LoadOptions{DropMalformed: true},
+			features: []string{"a"}, labels: []string{"x", "y"}, lines: []int{2, 4}, dropped: 1,
+		},
+		{
+			name: "more fields than the header", content: "a,label\n1,x\n2,y,3\n",
+			err: "f.csv:3: 3 fields, header has 2",
+		},
+		{
+			name: "more fields dropped", content: "a,label\n1,x\n2,y,3\n4,z\n", opts: LoadOptions{DropMalformed: true},
+			features: []string{"a"}, labels: []string{"x", "z"}, lines: []int{2, 4}, dropped: 1,
+		},
+		{
+			name: "header only with blank lines", content: "a,label\n\n\n",
+			err: "header only",
+		},
+		{
+			name: "duplicate names", content: "a,b,a,label\n1,2,3,x\n",
+			err: `duplicate column name "a" (columns 1 and 3)`,
+		},
+		{
+			name: "pandas index column", content: ",a,label\n0,5,x\n1,6,y\n",
+			features: []string{"a"}, labels: []string{"x", "y"}, lines: []int{2, 3},
+		},
+		{
+			name: "trailing separator", content: "a,label,\n5,x,\n6,y,\n",
+			features: []string{"a"}, labels: []string{"x", "y"}, lines: []int{2, 3},
+		},
+		{
+			name: "unnamed column selected by name", content: " ,a,label\n0,5,x\n1,6,y\n", opts: LoadOptions{Features: []string{" ", "a"}},
+			features: []string{" ", "a"}, labels: []string{"x", "y"}, lines: []int{2, 3},
+		},
+		{
+			name: "only unnamed columns", content: ",label\n0,x\n",
+			err: `no feature columns: the header has the label column "label", no text column "text" and 1 unnamed columns`,
+		},
+		{
+			name: "separator that is not a character", content: "a,label\n1,x\n", opts: LoadOptions{Comma: -1},
+			err: "load options: comma: -1 is not a Unicode character",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tab, err := readString(t, "f.csv", tc.content, tc.opts)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want one containing %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(tab.Features, tc.features) || !slices.Equal(tab.Labels, tc.labels) || !slices.Equal(tab.Lines, tc.lines) || tab.Dropped != tc.dropped {
+				t.Errorf("features %q labels %q lines %v dropped %d, want %q %q %v %d",
+					tab.Features, tab.Labels, tab.Lines, tab.Dropped, tc.features, tc.labels, tc.lines, tc.dropped)
+			}
+		})
 	}
 }
