@@ -7,8 +7,10 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/width"
 
 	"github.com/sweep-ml/sweep/search"
 )
@@ -198,15 +200,63 @@ func (p *progress) redraw(throttled bool) {
 // finish erases the live block at the end of the sweep.
 func (p *progress) finish() { p.clear() }
 
-// table writes aligned columns.
-type table struct{ tw *tabwriter.Writer }
+// table writes aligned columns, two spaces apart, each as wide as its
+// widest cell as a terminal displays it (see displayWidth); the last cell
+// of a row is not padded. text/tabwriter counts runes, which misaligns
+// wide (CJK) characters and combining accents.
+type table struct {
+	w    io.Writer
+	rows [][]string
+}
 
 func newTable(w io.Writer, header ...string) *table {
-	t := &table{tw: tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)}
+	t := &table{w: w}
 	t.row(header...)
 	return t
 }
 
-func (t *table) row(cells ...string) { fmt.Fprintln(t.tw, strings.Join(cells, "\t")) }
+func (t *table) row(cells ...string) { t.rows = append(t.rows, cells) }
 
-func (t *table) flush() { t.tw.Flush() }
+// flush writes the rows and forgets them.
+func (t *table) flush() {
+	var widths []int
+	for _, r := range t.rows {
+		for i, c := range r[:max(len(r)-1, 0)] {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	var sb strings.Builder
+	for _, r := range t.rows {
+		sb.Reset()
+		for i, c := range r {
+			sb.WriteString(c)
+			if i < len(r)-1 {
+				sb.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+			}
+		}
+		sb.WriteByte('\n')
+		io.WriteString(t.w, sb.String())
+	}
+	t.rows = t.rows[:0]
+}
+
+// displayWidth returns the number of terminal columns s takes: East Asian
+// wide and fullwidth characters take 2, combining marks and other
+// zero-width characters (format characters such as U+200D) none, every
+// other rune 1 (East Asian ambiguous ones included, as terminals default).
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		case width.LookupRune(r).Kind() == width.EastAsianWide, width.LookupRune(r).Kind() == width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}

@@ -3,6 +3,7 @@ package sweepcli
 import (
 	"bytes"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -176,5 +177,91 @@ func TestLeaderboardCSV(t *testing.T) {
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("leaderboard csv:\n%s\nwant\n%s", buf.String(), strings.Join(want, "\n"))
+	}
+}
+
+// TestShowWideLabels checks that show's classification report and
+// confusion matrix stay aligned with class names a terminal displays wider
+// or narrower than their runes: CJK characters take two columns, a
+// combining accent none. The golden file is testdata/wide-labels.golden
+// (go test -update rewrites it).
+func TestShowWideLabels(t *testing.T) {
+	t.Parallel()
+	labels := []string{"évier", "e\u0301vier", "垃圾邮件", "ｓｐａｍ", "ham"}
+	ev := search.Evaluation{Split: "test", Labels: labels}
+	for i, l := range labels {
+		ev.Classes = append(ev.Classes, search.ClassMetrics{Label: l, Precision: 0.5, Recall: 0.25, F1: 1.0 / 3, Support: 10 * (i + 1)})
+		row := make([]int, len(labels))
+		for j := range row {
+			row[j] = (i + 1) * (j + 1) * 7
+		}
+		ev.Confusion = append(ev.Confusion, row)
+	}
+	var buf bytes.Buffer
+	writeTrial(&buf, tracker.TrialDetail{Trial: search.Trial{ID: 1, Status: search.StatusComplete,
+		Result: &search.Result{Values: map[string]float64{}, Evaluations: []search.Evaluation{ev}}}})
+	_, got, ok := strings.Cut(buf.String(), "\nclassification report")
+	if !ok {
+		t.Fatalf("no classification report:\n%s", buf.String())
+	}
+	got = "classification report" + got
+	golden := filepath.Join("testdata", "wide-labels.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("show's tables:\n%s\nwant (%s)\n%s", got, golden, want)
+	}
+	// Independently of the golden file: in each table, every column of a
+	// row starts at the display column it starts at in the header.
+	for _, block := range strings.Split(strings.TrimSpace(got), "\n\n") {
+		lines := strings.Split(block, "\n")[1:]
+		starts := func(l string) []int {
+			var out []int
+			col, prevSpace := 0, true
+			for _, r := range l {
+				space := r == ' '
+				if !space && prevSpace && col > 0 {
+					out = append(out, col)
+				}
+				prevSpace = space
+				col += displayWidth(string(r))
+			}
+			return out
+		}
+		want := starts(lines[0])
+		for _, l := range lines[1:] {
+			if got := starts(l); !slices.Equal(got, want) {
+				t.Errorf("row %q: columns start at display columns %v, header's at %v", l, got, want)
+			}
+		}
+	}
+}
+
+func TestDisplayWidth(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		s    string
+		want int
+	}{
+		{"spam", 4},
+		{"évier", 5},       // precomposed é
+		{"e\u0301vier", 5}, // e + combining acute accent
+		{"垃圾邮件", 8},        // CJK ideographs: wide
+		{"ｓｐａｍ", 8},        // fullwidth Latin
+		{"ﾊﾑ", 2},          // halfwidth katakana
+		{"a\u200db", 2},    // zero-width joiner
+		{"", 0},
+	}
+	for _, tc := range tests {
+		if got := displayWidth(tc.s); got != tc.want {
+			t.Errorf("displayWidth(%q) = %d, want %d", tc.s, got, tc.want)
+		}
 	}
 }
