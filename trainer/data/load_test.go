@@ -256,6 +256,12 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("a,b,label\n1,2,x\n3,4,y\n"), false)
 	f.Add([]byte("text,label\nhello,x\n"), true)
 	f.Add([]byte("a,label\n\"1\n\",x\n"), true)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("a,label\n1,x\n2,y\n"))
+	zw.Close()
+	f.Add(gz.Bytes(), false)
+	f.Add(gz.Bytes()[:gz.Len()-4], true)
 	f.Fuzz(func(t *testing.T, content []byte, drop bool) {
 		tab, err := Read(context.Background(), bytes.NewReader(content), "fuzz.csv", LoadOptions{DropMalformed: drop})
 		if err != nil {
@@ -267,7 +273,11 @@ func FuzzRead(f *testing.F) {
 		if tab.Len() == 0 || len(tab.Labels) != tab.Len() || len(tab.Lines) != tab.Len() {
 			t.Fatalf("rows %d labels %d lines %d", tab.Len(), len(tab.Labels), len(tab.Lines))
 		}
-		if records, ok := csvRecords(content); ok && tab.Len()+tab.Dropped != records-1 {
+		records, err := csvRecords(content)
+		if err != nil {
+			t.Fatalf("read %d rows from damaged content: %v", tab.Len(), err)
+		}
+		if tab.Len()+tab.Dropped != records-1 {
 			t.Fatalf("%d rows and %d dropped from %d records after the header", tab.Len(), tab.Dropped, records-1)
 		}
 		if !drop && tab.Dropped != 0 {
@@ -285,22 +295,32 @@ func FuzzRead(f *testing.F) {
 	})
 }
 
-// csvRecords counts the records of a plain (not gzip) comma-separated
-// content, as a check that Read neither loses nor invents rows.
-func csvRecords(content []byte) (int, bool) {
+// csvRecords counts the records of a comma-separated content, gzip
+// compressed or not, as a check that Read neither loses nor invents rows;
+// it fails where the gzip stream or the CSV is damaged.
+func csvRecords(content []byte) (int, error) {
+	var r io.Reader = bytes.NewReader(content)
 	if len(content) >= 2 && content[0] == 0x1f && content[1] == 0x8b {
-		return 0, false
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return 0, err
+		}
+		plain, err := io.ReadAll(zr)
+		if err != nil {
+			return 0, err
+		}
+		r = bytes.NewReader(plain)
 	}
-	cr := csv.NewReader(bytes.NewReader(content))
+	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	n := 0
 	for {
 		_, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			return n, true
+			return n, nil
 		}
 		if err != nil {
-			return 0, false
+			return 0, err
 		}
 		n++
 	}
