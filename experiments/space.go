@@ -429,15 +429,12 @@ func (s *Spec) Resolve(params search.Params) (*Spec, error) {
 }
 
 // SearchSpace translates the spec's space into a search.Space, in file
-// order. An empty space becomes the single fixed point epochs=model.epochs,
-// so that a baseline spec runs as a study of identical trials.
+// order. A spec without a space runs as a study of trials that differ only
+// in their seeds.
 func (s *Spec) SearchSpace() (search.Space, error) {
 	var params []search.Param
 	for _, p := range s.Search.Space {
 		params = append(params, p.searchParam())
-	}
-	if len(params) == 0 {
-		params = append(params, search.Fixed("epochs", search.Int(int64(s.Model.Epochs))))
 	}
 	sp, err := search.NewSpace(params...)
 	if err != nil {

@@ -202,11 +202,10 @@ func NewSpace(params ...Param) (Space, error) {
 }
 
 // Validate checks every parameter and that names are unique. Errors name the
-// parameter: "space.dropout: max must be ≥ min, …".
+// parameter: "space.dropout: max must be ≥ min, …". A space without
+// parameters is valid: its one configuration is empty, and its trials differ
+// only in their seeds.
 func (s Space) Validate() error {
-	if len(s.Params) == 0 {
-		return fmt.Errorf("space: no parameters")
-	}
 	for i, p := range s.Params {
 		if err := p.Validate(); err != nil {
 			return err

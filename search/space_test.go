@@ -58,10 +58,19 @@ func TestParamValidate(t *testing.T) {
 
 func TestSpaceValidate(t *testing.T) {
 	t.Parallel()
-	if _, err := NewSpace(); err == nil || !strings.Contains(err.Error(), "no parameters") {
-		t.Errorf("empty space: got %v", err)
+	empty, err := NewSpace()
+	if err != nil {
+		t.Errorf("empty space: %v", err)
 	}
-	_, err := NewSpace(FloatRange("l2", 0, 1), IntRange("units", 1, 4, 1), FloatRange("l2", 0, 2))
+	if n, err := empty.GridSize(); n != 1 || err != nil {
+		t.Errorf("empty space: GridSize() = %d, %v; want 1 point", n, err)
+	}
+	for _, s := range []Sampler{Grid{}, Random{}, NewRandom()} {
+		if p, err := s.Sample(empty, 0, 1, nil); err != nil || len(p) != 0 || empty.Contains(p) != nil {
+			t.Errorf("%T on the empty space: %v, %v; want empty params", s, p, err)
+		}
+	}
+	_, err = NewSpace(FloatRange("l2", 0, 1), IntRange("units", 1, 4, 1), FloatRange("l2", 0, 2))
 	if err == nil || err.Error() != "space.l2: defined twice (parameters 0 and 2)" {
 		t.Errorf("duplicate name: got %v", err)
 	}
