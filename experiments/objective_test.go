@@ -316,3 +316,39 @@ func TestFitCacheCancelledFitter(t *testing.T) {
 		t.Fatalf("waiter got %v, %v", r.f, r.err)
 	}
 }
+
+// TestBaselineWithoutSpace runs a spec with no search space: its trials have
+// empty params, differ only in their seeds, and reproduce.
+func TestBaselineWithoutSpace(t *testing.T) {
+	t.Parallel()
+	src, err := os.ReadFile("quickstart.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(src)
+	text = text[:strings.Index(text, "  space:")]
+	abs, err := filepath.Abs("data/spam.csv.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = strings.Replace(text, "data/spam.csv.gz", abs, 1)
+	path := filepath.Join(t.TempDir(), "baseline.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	study, trials := runStudy(t, path, search.Config{Parallel: 2, MaxTrials: 3})
+	seeds := map[uint64]bool{}
+	for _, tr := range trials {
+		if tr.Status != search.StatusComplete || len(tr.Params) != 0 {
+			t.Errorf("trial %d: %s with params %v, want complete with none", tr.Number, tr.Status, tr.Params)
+		}
+		seeds[tr.Seed] = true
+	}
+	if len(trials) != 3 || len(seeds) != 3 {
+		t.Fatalf("%d trials with %d distinct seeds, want 3 and 3", len(trials), len(seeds))
+	}
+	rep, err := ReproduceTrial(context.Background(), study, trials[2], ReproduceOptions{})
+	if err != nil || !rep.Match() {
+		t.Fatalf("reproduce: %v, diffs %v", err, rep.Diffs)
+	}
+}
