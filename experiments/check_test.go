@@ -86,3 +86,40 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadDataHints: the loader's hints name the spec's fields.
+func TestLoadDataHints(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files := map[string]string{
+		"semicolon.csv": "a;b;label\n1;2;x\n3;4;y\n",
+		"ragged.csv":    "a,b,label\n1,2,x\n3,4\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name, spec string
+		line       int
+		want       string
+	}{
+		{"separator", "data:\n  path: semicolon.csv\n  label: label\n", 3, `data.label: ` + filepath.Join(dir, "semicolon.csv") + `:1: label column "label" not found in header ["a;b;label"]: header has one column "a;b;label": is the file separated by ';'? set data.comma: ";"`},
+		{"malformed row", "data:\n  path: ragged.csv\n", 2, "(set data.drop_malformed: true to drop such rows)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, err := Parse(filepath.Join(dir, "spec.yaml"), dir, []byte(tc.spec))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			_, err = LoadData(context.Background(), s)
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Line != tc.line || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("LoadData error = %v, want a *FieldError on line %d containing %q", err, tc.line, tc.want)
+			}
+		})
+	}
+}

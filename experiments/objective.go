@@ -30,6 +30,15 @@ func SampleSeed(trialSeed uint64) uint64 { return search.TrialSeed(trialSeed, st
 // TrainSeed returns the seed the trainer gets for a trial.
 func TrainSeed(trialSeed uint64) uint64 { return search.TrialSeed(trialSeed, streamTrain) }
 
+// specHints rewrites the hints in a loader error, which name the loader's
+// options, in the spec's terms.
+func specHints(msg string) string {
+	return strings.NewReplacer(
+		"set comma to ", "set data.comma: ",
+		"(set drop_malformed to drop such rows)", "(set data.drop_malformed: true to drop such rows)",
+	).Replace(msg)
+}
+
 // LoadData reads the spec's data file. A missing file or column is a
 // *FieldError on the data section's line.
 func LoadData(ctx context.Context, s *Spec) (*data.Table, error) {
@@ -44,6 +53,7 @@ func LoadData(ctx context.Context, s *Spec) (*data.Table, error) {
 		for _, prefix := range []string{"load " + path + ": ", "load: "} {
 			msg = strings.TrimPrefix(msg, prefix)
 		}
+		msg = specHints(msg)
 		field := "data.path"
 		switch {
 		case strings.Contains(msg, "label column"):
