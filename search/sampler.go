@@ -212,7 +212,7 @@ func (s Space) decode(sizes []uint64, idx uint64) Params {
 // study, so that each call extends it instead of recomputing it.
 type randomMemo struct {
 	mu    sync.Mutex
-	key   string              // the space and study seed the round belongs to
+	key   uint64              // hash of the space and study seed the round belongs to
 	first int                 // the round's first trial
 	idx   []uint64            // configurations of trials first, first+1, …
 	used  map[uint64]struct{} // the same, as a set
@@ -224,7 +224,7 @@ func (m *randomMemo) index(space Space, sizes []uint64, n uint64, k int, studySe
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	first := k - int(uint64(k)%n)
-	key := fmt.Sprintf("%d %v", studySeed, space.Params)
+	key := space.hash(studySeed)
 	if m.used == nil || m.key != key || m.first != first {
 		m.key, m.first, m.idx, m.used = key, first, m.idx[:0], map[uint64]struct{}{}
 	}
@@ -234,6 +234,55 @@ func (m *randomMemo) index(space Space, sizes []uint64, n uint64, k int, studySe
 		m.used[i] = struct{}{}
 	}
 	return m.idx[k-first]
+}
+
+// hash returns FNV-1a of seed and every field of the space's parameters.
+func (s Space) hash(seed uint64) uint64 {
+	h := uint64(14695981039346656037)
+	word := func(x uint64) {
+		for range 8 {
+			h ^= x & 0xff
+			h *= 1099511628211
+			x >>= 8
+		}
+	}
+	str := func(v string) {
+		word(uint64(len(v)))
+		word(nameHash(v))
+	}
+	value := func(v Value) {
+		word(uint64(v.Kind))
+		str(v.Str)
+		word(uint64(v.Int))
+		word(math.Float64bits(v.Float))
+		if v.Bool {
+			word(1)
+		} else {
+			word(0)
+		}
+	}
+	word(seed)
+	for _, p := range s.Params {
+		str(p.Name)
+		word(uint64(p.Kind))
+		word(uint64(len(p.Choices)))
+		for _, c := range p.Choices {
+			value(c)
+		}
+		word(uint64(p.IntMin))
+		word(uint64(p.IntMax))
+		word(uint64(p.Step))
+		word(math.Float64bits(p.Min))
+		word(math.Float64bits(p.Max))
+		if p.Log {
+			word(1)
+		} else {
+			word(0)
+		}
+		word(uint64(p.Count))
+		value(p.Value)
+	}
+	return h
 }
 
 // choose draws a configuration not used yet in the round.

@@ -99,6 +99,19 @@ func TestRandomDiscreteDependsOnSeedAndKOnly(t *testing.T) {
 		}
 	}
 
+	// One sampler used for two spaces in turn answers for each.
+	narrower := discreteSpace()
+	narrower.Params[2] = Categorical("batch", Int(32), Int(128))
+	alternating := NewRandom()
+	for k := range 30 {
+		for _, sp := range []Space{space, narrower} {
+			p, _ := alternating.Sample(sp, k, 3, nil)
+			if want, _ := (Random{}).Sample(sp, k, 3, nil); p.String() != want.String() {
+				t.Fatalf("sampler shared by two spaces, trial %d: %s, want %s", k, p, want)
+			}
+		}
+	}
+
 	same := 0
 	for k := range 5 {
 		if p, _ := (Random{}).Sample(space, k, 4, nil); p.String() == want[k] {
@@ -149,6 +162,8 @@ func TestRandomFirstDrawKept(t *testing.T) {
 	}
 }
 
+// BenchmarkRandomDiscrete measures NewRandom over a 384-point discrete space,
+// beside the plain draws it replaces (floor).
 func BenchmarkRandomDiscrete(b *testing.B) {
 	space := Space{[]Param{
 		IntRange("units", 16, 512, 16),
@@ -165,6 +180,16 @@ func BenchmarkRandomDiscrete(b *testing.B) {
 					if _, err := sampler.Sample(space, k, 1, nil); err != nil {
 						b.Fatal(err)
 					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*trials), "ns/trial")
+		})
+		// The floor: the same trials drawn with repeats allowed.
+		b.Run(fmt.Sprintf("floor/trials=%d", trials), func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				for k := range trials {
+					space.drawParams(TrialSeed(1, k))
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*trials), "ns/trial")
