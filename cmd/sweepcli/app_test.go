@@ -127,6 +127,45 @@ func tour(t *testing.T, db, study string) {
 		t.Errorf("leaderboard --by test_accuracy header = %q", header)
 	}
 
+	// A float copied from the table selects the trials it was shown for;
+	// every digit of it (as export prints it), that trial alone.
+	r = sweep(t, env, "leaderboard", "--study", study, "-n", "3")
+	rows := regexp.MustCompile(`(?m)^(\d+) .* learning_rate=(\S+)`).FindAllStringSubmatch(r.stdout, -1)
+	if r.code != 0 || len(rows) != 3 {
+		t.Fatalf("leaderboard: exit %d, want 3 rows with learning_rate:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, row := range rows {
+		id, shown := row[1], row[2]
+		r = sweep(t, env, "leaderboard", "--study", study, "--where", "learning_rate="+shown, "--format", "json")
+		var got []struct {
+			TrialID int64 `json:"trial_id"`
+			Params  struct {
+				LearningRate float64 `json:"learning_rate"`
+			} `json:"params"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &got); r.code != 0 || err != nil {
+			t.Fatalf("leaderboard --where learning_rate=%s: exit %d, %v\n%s%s", shown, r.code, err, r.stdout, r.stderr)
+		}
+		var exact float64
+		for _, e := range got {
+			if s := strconv.FormatFloat(e.Params.LearningRate, 'g', 4, 64); s != shown {
+				t.Errorf("--where learning_rate=%s selects trial %d, shown as %s", shown, e.TrialID, s)
+			}
+			if fmt.Sprint(e.TrialID) == id {
+				exact = e.Params.LearningRate
+			}
+		}
+		if exact == 0 {
+			t.Errorf("--where learning_rate=%s does not select trial %s, shown with it:\n%s", shown, id, r.stdout)
+			continue
+		}
+		full := strconv.FormatFloat(exact, 'g', -1, 64)
+		r = sweep(t, env, "leaderboard", "--study", study, "--where", "learning_rate="+full, "--format", "csv")
+		if lines := strings.Split(strings.TrimSpace(r.stdout), "\n"); r.code != 0 || len(lines) != 2 || !strings.HasPrefix(lines[1], id+",") {
+			t.Errorf("--where learning_rate=%s: exit %d, want trial %s alone:\n%s%s", full, r.code, id, r.stdout, r.stderr)
+		}
+	}
+
 	r = sweep(t, env, "show", best)
 	if r.code != 0 {
 		t.Fatalf("show: exit %d: %s", r.code, r.stderr)

@@ -1,7 +1,6 @@
 package sweepcli
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -23,38 +22,21 @@ func (c *commands) leaderboardCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "leaderboard",
 		Usage: "rank trials by a metric",
+		Description: "--where PARAM=VALUE keeps the trials whose parameter has that value; every --where must hold.\n" +
+			"A float matches as the tables show it: learning_rate=0.001891 keeps the trials whose learning_rate\n" +
+			"rounds to 0.001891 at 4 significant digits, or at as many as the value has when it has more\n" +
+			"(every digit, as show and export print it, keeps that value alone). A value the parameter cannot\n" +
+			"take (units=abc, sampling=bogus, a number outside the range) is an error saying what it takes.",
 		Flags: []cli.Flag{
 			dbFlag(),
 			&cli.StringFlag{Name: "study", Usage: "study `NAME`", DefaultText: "all studies"},
 			&cli.IntFlag{Name: "n", Value: 10, Usage: "show the best `N` trials"},
 			&cli.StringFlag{Name: "by", Value: "value", Usage: "`METRIC` to rank by: value (the study objective), " + strings.Join(tracker.MetricNames(), ", ")},
-			&cli.StringSliceFlag{Name: "where", Usage: "keep trials whose parameter equals a value, `PARAM=VALUE` (repeatable)"},
+			&cli.StringSliceFlag{Name: "where", Usage: "keep trials whose parameter has a value, `PARAM=VALUE` (repeatable; floats match as the table rounds them)"},
 			&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table, csv or json"},
 		},
 		Action: c.leaderboard,
 	}
-}
-
-// parseWhere parses "name=value"; the value reads as a bool, an int, a
-// float or else a string.
-func parseWhere(s string) (tracker.ParamFilter, error) {
-	name, val, ok := strings.Cut(s, "=")
-	name = strings.TrimSpace(name)
-	if !ok || name == "" {
-		return tracker.ParamFilter{}, usagef("leaderboard: --where wants PARAM=VALUE, got %q", s)
-	}
-	val = strings.TrimSpace(val)
-	var v search.Value
-	if b, err := strconv.ParseBool(val); err == nil && (val == "true" || val == "false") {
-		v = search.Bool(b)
-	} else if i, err := strconv.ParseInt(val, 10, 64); err == nil {
-		v = search.Int(i)
-	} else if f, err := strconv.ParseFloat(val, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
-		v = search.Float(f)
-	} else {
-		v = search.String(val)
-	}
-	return tracker.ParamFilter{Name: name, Value: v}, nil
 }
 
 func (c *commands) leaderboard(ctx *cli.Context) error {
@@ -75,22 +57,24 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 		return usagef("leaderboard: --study: empty study name: leave --study out to rank across all studies")
 	}
 	q := tracker.LeaderboardQuery{Study: ctx.String("study"), Metric: ctx.String("by"), Limit: ctx.Int("n")}
+	var where []whereArg
 	for _, w := range ctx.StringSlice("where") {
-		f, err := parseWhere(w)
+		a, err := parseWhere(w)
 		if err != nil {
 			return err
 		}
-		q.Where = append(q.Where, f)
+		where = append(where, a)
 	}
 	st, err := c.openExisting(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := checkWhere(ctx.Context, st, q.Study, q.Where); err != nil {
+	sets, err := resolveWhere(ctx.Context, st, q.Study, where)
+	if err != nil {
 		return err
 	}
-	entries, err := st.Leaderboard(ctx.Context, q)
+	entries, err := leaderboardUnion(ctx.Context, st, q, sets)
 	if err != nil {
 		return err
 	}
@@ -188,56 +172,6 @@ func writeLeaderboardCSV(w io.Writer, metric string, entries []tracker.Entry) er
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("leaderboard csv: %w", err)
-	}
-	return nil
-}
-
-// checkWhere makes a --where naming no parameter of the study (of any
-// study, without --study) a usage error listing the parameters, where the
-// store would answer with an empty leaderboard. A study whose stored spec
-// does not parse (written by another version) disables the check.
-func checkWhere(ctx context.Context, st store, study string, where []tracker.ParamFilter) error {
-	if len(where) == 0 {
-		return nil
-	}
-	list, err := st.Studies(ctx)
-	if err != nil {
-		return err
-	}
-	known := map[string]bool{}
-	var perStudy []string
-	for _, s := range list {
-		if study != "" && s.Study.Name != study {
-			continue
-		}
-		spec, err := experiments.StoredSpec(s.Study, ".")
-		if err != nil {
-			return nil
-		}
-		space, err := spec.SearchSpace()
-		if err != nil {
-			return nil
-		}
-		var names []string
-		for _, p := range space.Params {
-			known[p.Name] = true
-			names = append(names, p.Name)
-		}
-		slices.Sort(names)
-		perStudy = append(perStudy, s.Study.Name+": "+strings.Join(names, ", "))
-	}
-	if len(perStudy) == 0 {
-		return nil // no such study: the leaderboard is empty anyway
-	}
-	for _, f := range where {
-		if known[f.Name] {
-			continue
-		}
-		if study != "" {
-			_, names, _ := strings.Cut(perStudy[0], ": ")
-			return usagef("leaderboard: --where %s: study %s has no parameter %q; its parameters are %s", f.Name, study, f.Name, names)
-		}
-		return usagef("leaderboard: --where %s: no study has a parameter %q; the parameters are %s", f.Name, f.Name, strings.Join(perStudy, "; "))
 	}
 	return nil
 }

@@ -66,9 +66,9 @@ func TestWhereUnknownParam(t *testing.T) {
 	}{
 		{[]string{"--study", "q", "--where", "bogus=1"}, ExitUsage,
 			`sweep: leaderboard: --where bogus: study q has no parameter "bogus"; its parameters are dropout, learning_rate, sampling, units`},
-		{[]string{"--where", "units=8", "--where", "Units=8"}, ExitUsage,
+		{[]string{"--where", "units=16", "--where", "Units=8"}, ExitUsage,
 			`sweep: leaderboard: --where Units: no study has a parameter "Units"; the parameters are q: dropout, learning_rate, sampling, units`},
-		{[]string{"--study", "q", "--where", "units=4"}, ExitOK, ""},
+		{[]string{"--study", "q", "--where", "units=16"}, ExitOK, ""},
 		{[]string{"--study", "other", "--where", "bogus=1"}, ExitFailure, `sweep: leaderboard: study "other": not found`},
 	}
 	for _, tc := range tests {

@@ -1,0 +1,190 @@
+package sweepcli
+
+import (
+	"cmp"
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sweep-ml/sweep/search"
+	"github.com/sweep-ml/sweep/tracker"
+)
+
+func TestFloatMatches(t *testing.T) {
+	t.Parallel()
+	const lr = 0.0018911619288437792
+	tests := []struct {
+		x    float64
+		text string
+		want bool
+	}{
+		{lr, "0.001891", true}, // as the table shows it (4 significant digits)
+		{lr, "1.891e-03", true},
+		{lr, "0.0018912", true},              // 5 digits, rounded
+		{lr, "0.00189116192884", true},       // 15 digits, rounded
+		{lr, "0.0018911619288437792", true},  // every digit, as show and export print it
+		{lr, "0.00189", false},               // truncated, not rounded: the table never shows it so
+		{lr, "0.001892", false},              // another value
+		{lr, "0.0018911619288437793", false}, // every digit of another float64
+		{0.12, "0.1", false},                 // the table shows 0.12
+		{0.1000004, "0.1", true},             // the table shows 0.1
+		{0.1, "0.1", true},
+		{0.1, "0.10000", true},
+		{12345.678, "1.235e+04", true},
+		{1.2345e-5, "1.234e-05", true}, // 1.2345e-5 is just below 1.2345e-5 in binary
+		{0, "0", true},
+		{0, "-0", true},
+		{-0.25, "-0.25", true},
+		{0.5, "abc", false},
+		{0.5, "0x1p-1", false},
+		{0.5, "", false},
+	}
+	for _, tc := range tests {
+		if got := floatMatches(tc.x, tc.text); got != tc.want {
+			t.Errorf("floatMatches(%v, %q) = %v, want %v", tc.x, tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestSigDigits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		text string
+		want int
+	}{
+		{"0.001891", 4}, {"0.0010", 2}, {"1.50e-3", 3}, {"1.891e-03", 4}, {"-12.5", 3}, {"0", 1}, {".5", 1}, {"100", 3},
+	}
+	for _, tc := range tests {
+		if got := sigDigits(tc.text); got != tc.want {
+			t.Errorf("sigDigits(%q) = %d, want %d", tc.text, got, tc.want)
+		}
+	}
+}
+
+// whereStore is a store holding one study whose trials' leaderboard
+// applies the filters as the real stores do: exact equality.
+type whereStore struct {
+	store
+	study  search.Study
+	trials []search.Trial
+}
+
+func (s *whereStore) Studies(context.Context) ([]tracker.StudySummary, error) {
+	return []tracker.StudySummary{{Study: s.study}}, nil
+}
+
+func (s *whereStore) StudyByName(_ context.Context, name string) (search.Study, error) {
+	if name != s.study.Name {
+		return search.Study{}, search.ErrNotFound
+	}
+	return s.study, nil
+}
+
+func (s *whereStore) Trials(context.Context, int64) ([]search.Trial, error) { return s.trials, nil }
+
+func (s *whereStore) Leaderboard(_ context.Context, q tracker.LeaderboardQuery) ([]tracker.Entry, error) {
+	var out []tracker.Entry
+	for _, t := range s.trials {
+		if !slices.ContainsFunc(q.Where, func(f tracker.ParamFilter) bool { return t.Params[f.Name] != f.Value }) {
+			out = append(out, tracker.Entry{TrialID: t.ID, Study: s.study.Name, Value: t.Result.Value, Params: t.Params})
+		}
+	}
+	slices.SortFunc(out, func(a, b tracker.Entry) int { return cmp.Compare(b.Value, a.Value) })
+	return out[:min(len(out), q.Limit)], nil
+}
+
+// TestWhereDisplayedFloat checks that a float copied from the table selects
+// every trial it was shown for, where several recorded values display
+// alike: the leaderboard is then the union of one query per value, in the
+// leaderboard's order.
+func TestWhereDisplayedFloat(t *testing.T) {
+	t.Parallel()
+	spec := "data: {path: x.csv}\nsearch:\n  space:\n    learning_rate: {min: 0.001, max: 0.01, log: true}\n    units: {values: [8, 16]}\n"
+	trial := func(id int64, lr float64, units int64, value float64) search.Trial {
+		return search.Trial{ID: id, Status: search.StatusComplete, Params: search.Params{"learning_rate": search.Float(lr), "units": search.Int(units)},
+			Result: &search.Result{Value: value}}
+	}
+	st := &whereStore{study: search.Study{ID: 1, Name: "s", Spec: []byte(spec), Direction: search.Maximize}, trials: []search.Trial{
+		trial(1, 0.0012340123, 8, 0.5),
+		trial(2, 0.0012344999, 16, 0.75),
+		trial(3, 0.0012345001, 8, 0.9), // shown as 0.001235
+		trial(4, 0.0012339999, 16, 0.6),
+		trial(5, 0.001234, 8, 0.25),
+	}}
+	tests := []struct {
+		where []string
+		limit int
+		want  []int64
+	}{
+		{[]string{"learning_rate=0.001234"}, 10, []int64{2, 4, 1, 5}},
+		{[]string{"learning_rate=0.001234"}, 2, []int64{2, 4}},
+		{[]string{"learning_rate=0.001234", "units=8"}, 10, []int64{1, 5}},
+		{[]string{"learning_rate=0.001235"}, 10, []int64{3}},
+		{[]string{"learning_rate=0.0012340123"}, 10, []int64{1}},
+		{[]string{"learning_rate=0.001234000"}, 10, []int64{4, 5}},  // 7 digits: the values that round to it
+		{[]string{"learning_rate=0.0012340000000"}, 10, []int64{5}}, // 14 digits
+		{[]string{"learning_rate=0.005"}, 10, nil},                  // in the range, but no trial has it
+	}
+	for _, tc := range tests {
+		var args []whereArg
+		for _, w := range tc.where {
+			a, err := parseWhere(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args = append(args, a)
+		}
+		q := tracker.LeaderboardQuery{Study: "s", Limit: tc.limit}
+		sets, err := resolveWhere(context.Background(), st, "s", args)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.where, err)
+		}
+		entries, err := leaderboardUnion(context.Background(), st, q, sets)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.where, err)
+		}
+		var got []int64
+		for _, e := range entries {
+			got = append(got, e.TrialID)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("--where %q -n %d: trials %v, want %v", tc.where, tc.limit, got, tc.want)
+		}
+	}
+}
+
+// TestWhereBadValue checks that a --where value that cannot be a value of
+// the parameter is a usage error saying what the parameter takes, not an
+// empty leaderboard.
+func TestWhereBadValue(t *testing.T) {
+	env := Env{DB: filepath.Join(t.TempDir(), "s.db")}
+	if r := sweep(t, env, "run", quickstart, "--trials", "1", "--study", "q"); r.code != 0 {
+		t.Fatalf("run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	tests := []struct {
+		where string
+		code  int
+		want  string
+	}{
+		{"units=abc", ExitUsage, `sweep: leaderboard: --where units=abc: units takes one of 16, 32, 64, got "abc"`},
+		{"units=48", ExitUsage, `sweep: leaderboard: --where units=48: units takes one of 16, 32, 64, got "48"`},
+		{"sampling=bogus", ExitUsage, `sweep: leaderboard: --where sampling=bogus: sampling takes one of none, oversample, undersample, class_weight, got "bogus"`},
+		{"sampling=None", ExitUsage, `sweep: leaderboard: --where sampling=None: sampling takes one of none, oversample, undersample, class_weight, got "None"`},
+		{"dropout=abc", ExitUsage, `sweep: leaderboard: --where dropout=abc: dropout takes a number from 0 to 0.5, got "abc"`},
+		{"dropout=0.7", ExitUsage, `sweep: leaderboard: --where dropout=0.7: dropout takes a number from 0 to 0.5, got "0.7"`},
+		{"learning_rate=", ExitUsage, `sweep: leaderboard: --where learning_rate=: learning_rate takes a number from 0.0003 to 0.005, got ""`},
+		{"units=64.0", ExitOK, ""},
+		{"dropout=0.25", ExitOK, ""},
+		{"sampling=none", ExitOK, ""},
+	}
+	for _, tc := range tests {
+		for _, study := range [][]string{{"--study", "q"}, nil} {
+			r := sweep(t, env, append([]string{"leaderboard", "--where", tc.where}, study...)...)
+			if first, _, _ := strings.Cut(r.stderr, "\n"); r.code != tc.code || first != tc.want {
+				t.Errorf("leaderboard --where %s %q: exit %d, stderr %q; want exit %d, %q", tc.where, study, r.code, r.stderr, tc.code, tc.want)
+			}
+		}
+	}
+}
