@@ -173,6 +173,8 @@ func flagError(ctx *cli.Context, err error) error {
 	var value, name string
 	if _, e := fmt.Sscanf(msg, "invalid value %q for flag -%s", &value, &name); e == nil {
 		name = strings.TrimSuffix(name, ":")
+		// The value's own reason, where the flag's Set gives one.
+		_, reason, _ := strings.Cut(strings.TrimPrefix(msg, fmt.Sprintf("invalid value %q for flag -%s", value, name)), ": ")
 		want := "a valid value"
 		var flags []cli.Flag
 		if ctx.Command != nil {
@@ -191,6 +193,10 @@ func flagError(ctx *cli.Context, err error) error {
 				want = "a number"
 			case *cli.DurationFlag:
 				want = "a duration such as 90s, 15m or 8h"
+			case *cli.GenericFlag:
+				if reason != "" {
+					return usagef("%s: %s", dashes(name), reason)
+				}
 			}
 		}
 		return usagef("%s: invalid value %q: want %s", dashes(name), value, want)

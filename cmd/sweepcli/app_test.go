@@ -293,7 +293,7 @@ func TestUserErrors(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{"unknown flag", []string{"run", quickstart, "--paralel", "2"}, 2, "unknown flag --paralel"},
 		{"bad number", []string{"run", quickstart, "--parallel", "x"}, 2, `--parallel: invalid value "x": want a whole number`},
-		{"bad duration", []string{"run", quickstart, "--timeout", "3"}, 2, `--timeout: invalid value "3": want a duration such as 90s, 15m or 8h`},
+		{"bad duration", []string{"run", quickstart, "--timeout", "3x"}, 2, `--timeout: "3x" is not a duration such as 90s, 15m or 8h`},
 		{"bad short flag", []string{"leaderboard", "-n", "ten"}, 2, `-n: invalid value "ten": want a whole number`},
 		{"flag without its value", []string{"show", "1", "--db"}, 2, "--db needs a value"},
 		{"help for an unknown command", []string{"help", "frobnicate"}, 2, `help: unknown command "frobnicate"`},

@@ -33,9 +33,9 @@ func (c *commands) runCommand() *cli.Command {
 			&cli.StringFlag{Name: "study", Usage: "study `NAME`", DefaultText: "the spec's name"},
 			&cli.IntFlag{Name: "parallel", Usage: "`N` trials trained at once", DefaultText: "the spec's search.parallel"},
 			&cli.IntFlag{Name: "trials", Usage: "`N` trials in the study", DefaultText: "the spec's search.trials"},
-			&cli.DurationFlag{Name: "timeout", Usage: "stop scheduling new trials after this `DURATION`, e.g. 8h", DefaultText: "the spec's search.timeout"},
+			&cli.GenericFlag{Name: "timeout", Value: &durationValue{}, Usage: "stop scheduling new trials after this `DURATION`, e.g. 8h, or a number of seconds", DefaultText: "the spec's search.timeout"},
 			&cli.Uint64Flag{Name: "seed", Usage: "study `SEED`", DefaultText: "the spec's seed"},
-			&cli.DurationFlag{Name: "grace", Usage: "`DURATION` running trials may take to finish after the first interrupt or the timeout, before they are cancelled", DefaultText: "1m"},
+			&cli.GenericFlag{Name: "grace", Value: &durationValue{}, Usage: "`DURATION` running trials may take to finish after the first interrupt or the timeout, before they are cancelled", DefaultText: "1m"},
 		},
 		Action: c.run,
 	}
@@ -174,7 +174,7 @@ func (c *commands) run(ctx *cli.Context) error {
 		TrialTimeout: spec.Search.TrialTimeout,
 		Target:       spec.Search.Target,
 		MaxRetries:   spec.Search.MaxRetries,
-		Grace:        ctx.Duration("grace"),
+		Grace:        durationOf(ctx, "grace"),
 		Stop:         stop,
 		Clock:        c.env.Now,
 		Log:          log,
@@ -278,11 +278,8 @@ var specFlags = map[string]string{
 // the result. The spec file was valid on its own, so a field error now is
 // the flag's, and is reported as a usage error naming the flag.
 func applyRunFlags(ctx *cli.Context, spec *experiments.Spec) error {
-	if ctx.IsSet("timeout") && ctx.Duration("timeout") < 0 {
-		return usagef("run: --timeout: must not be negative, got %s", ctx.Duration("timeout"))
-	}
-	if ctx.IsSet("grace") && ctx.Duration("grace") <= 0 {
-		return usagef("run: --grace: must be positive, got %s", ctx.Duration("grace"))
+	if ctx.IsSet("grace") && durationOf(ctx, "grace") <= 0 {
+		return usagef("run: --grace: must be positive, got %s", durationOf(ctx, "grace"))
 	}
 	if ctx.IsSet("study") {
 		spec.Name = ctx.String("study")
@@ -299,7 +296,7 @@ func applyRunFlags(ctx *cli.Context, spec *experiments.Spec) error {
 		}
 	}
 	if ctx.IsSet("timeout") {
-		spec.Search.Timeout = ctx.Duration("timeout")
+		spec.Search.Timeout = durationOf(ctx, "timeout")
 	}
 	if ctx.IsSet("seed") {
 		spec.Seed = ctx.Uint64("seed")
@@ -312,6 +309,36 @@ func applyRunFlags(ctx *cli.Context, spec *experiments.Spec) error {
 		}
 	}
 	return err
+}
+
+// durationValue is the value of a duration flag, read as the spec reads
+// its durations (experiments.ParseDuration): "8h", "90s", or a bare number
+// of seconds.
+type durationValue struct{ d time.Duration }
+
+// Set parses s with experiments.ParseDuration.
+func (v *durationValue) Set(s string) error {
+	d, err := experiments.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	v.d = d
+	return nil
+}
+
+func (v *durationValue) String() string {
+	if v == nil {
+		return ""
+	}
+	return v.d.String()
+}
+
+// durationOf returns the value of the duration flag name; 0 when unset.
+func durationOf(ctx *cli.Context, name string) time.Duration {
+	if v, ok := ctx.Generic(name).(*durationValue); ok {
+		return v.d
+	}
+	return 0
 }
 
 // primedStore answers the first Trials call for a study with the trials

@@ -174,7 +174,9 @@ func TestRunFlagErrors(t *testing.T) {
 		{[]string{"--trials", "0"}, "run: --trials: must be between 1 and 1000000, got 0"},
 		{[]string{"--trials", "-3"}, "run: --trials: must be between 1 and 1000000, got -3"},
 		{[]string{"--study", "bad/name"}, `run: --study: must be 1 to 100 characters of ASCII letters, digits, '-', '_' or '.', got "bad/name"`},
-		{[]string{"--timeout", "-1s"}, "run: --timeout: must not be negative, got -1s"},
+		{[]string{"--timeout", "-1s"}, `--timeout: "-1s" is negative`},
+		{[]string{"--timeout", "5x"}, `--timeout: "5x" is not a duration`},
+		{[]string{"--grace", "soon"}, `--grace: "soon" is not a duration`},
 		{[]string{"--grace", "0s"}, "run: --grace: must be positive, got 0s"},
 	}
 	for _, tc := range tests {
@@ -184,10 +186,33 @@ func TestRunFlagErrors(t *testing.T) {
 				t.Errorf("exit %d, want %d", r.code, ExitUsage)
 			}
 			first, _, _ := strings.Cut(r.stderr, "\n")
-			if want := "sweep: " + tc.want; first != want {
+			if want := "sweep: " + tc.want; first != want && !(strings.HasPrefix(tc.want, "--") && strings.HasPrefix(first, want)) {
 				t.Errorf("stderr first line\n  %s\nwant\n  %s", first, want)
 			}
 		})
+	}
+}
+
+// TestRunDurationFlags checks that --timeout and --grace read durations as
+// the spec's search.timeout does: Go syntax or a bare number of seconds.
+func TestRunDurationFlags(t *testing.T) {
+	dir := t.TempDir()
+	spec := wineSpec(t, dir, "durations.yaml", "")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--timeout", "5"}, "trials     2, random sampler, 1 in parallel, timeout 5s\n"},
+		{[]string{"--timeout", "2.5", "--grace", "2"}, "trials     2, random sampler, 1 in parallel, timeout 2.5s\n"},
+		{[]string{"--timeout", "8h", "--grace", "90s"}, "trials     2, random sampler, 1 in parallel, timeout 8h0m0s\n"},
+		{[]string{"--timeout=1h30m"}, "trials     2, random sampler, 1 in parallel, timeout 1h30m0s\n"},
+	}
+	for i, tc := range tests {
+		args := append([]string{"run", spec, "--study", fmt.Sprintf("d%d", i)}, tc.args...)
+		r := sweep(t, Env{DB: filepath.Join(dir, "sweep.db")}, args...)
+		if r.code != 0 || !strings.Contains(r.stdout, tc.want) {
+			t.Errorf("%q: exit %d, want the plan to contain %q:\n%s%s", tc.args, r.code, tc.want, r.stdout, r.stderr)
+		}
 	}
 }
 
