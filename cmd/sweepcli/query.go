@@ -23,10 +23,10 @@ func (c *commands) leaderboardCommand() *cli.Command {
 		Name:  "leaderboard",
 		Usage: "rank trials by a metric",
 		Description: "--where PARAM=VALUE keeps the trials whose parameter has that value; every --where must hold.\n" +
-			"A float matches as the tables show it: learning_rate=0.001891 keeps the trials whose learning_rate\n" +
-			"rounds to 0.001891 at 4 significant digits, or at as many as the value has when it has more\n" +
-			"(every digit, as show and export print it, keeps that value alone). A value the parameter cannot\n" +
-			"take (units=abc, sampling=bogus, a number outside the range) is an error saying what it takes.",
+			"A float of up to 4 significant digits matches as the tables show floats: learning_rate=0.001891\n" +
+			"keeps the trials whose learning_rate rounds to 0.001891 at 4 significant digits. A float of more\n" +
+			"digits, as show and export print them, matches exactly. A value the parameter cannot take\n" +
+			"(units=abc, sampling=bogus, a number outside the range) is an error saying what it takes.",
 		Flags: []cli.Flag{
 			dbFlag(),
 			&cli.StringFlag{Name: "study", Usage: "study `NAME`", DefaultText: "all studies"},

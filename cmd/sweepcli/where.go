@@ -79,19 +79,34 @@ func roundSig(x float64, n int) float64 {
 }
 
 // floatMatches reports whether a stored float x matches the --where value
-// text: whether x, rounded to as many significant digits as text has but
-// never fewer than the tables show (4), equals text's value. So a value
-// copied from the table (learning_rate=0.001891) matches the trials it was
-// shown for (0.0018911619288437792), one copied from show or export with
-// every digit matches that value only, and dropout=0.1 matches what the
-// table shows as 0.1 but not 0.12.
+// text. A value of up to 4 significant digits, as the tables show floats,
+// matches every x that rounds to it at 4 digits: learning_rate=0.001891
+// matches the trials the table showed it for (0.0018911619288437792), and
+// dropout=0.1 matches what the table shows as 0.1 but not 0.12. A value of
+// more digits, as show and export print them, matches x exactly.
 func floatMatches(x float64, text string) bool {
 	v, ok := parseDecimal(text)
 	if !ok {
 		return false
 	}
-	n := max(sigDigits(text), displayDigits)
-	return roundSig(x, n) == roundSig(v, n)
+	if sigDigits(text) > displayDigits {
+		return x == v
+	}
+	return roundSig(x, displayDigits) == roundSig(v, displayDigits)
+}
+
+// inRange reports whether the --where value text can be a value of the
+// float range [lo, hi]: the value, or with up to 4 significant digits, a
+// value of the range rounded to 4 digits (see floatMatches).
+func inRange(text string, lo, hi float64) bool {
+	v, ok := parseDecimal(text)
+	if !ok {
+		return false
+	}
+	if sigDigits(text) > displayDigits {
+		return lo <= v && v <= hi
+	}
+	return roundSig(lo, displayDigits) <= v && v <= roundSig(hi, displayDigits)
 }
 
 // valueMatches reports whether a choice of a categorical (or the value of a
@@ -145,8 +160,8 @@ type scopedStudy struct {
 
 // paramValues returns the values of parameter p of study s that the --where
 // value text selects, and whether text can be a value of p at all. A float
-// range's values are those its trials hold (see floatMatches); the others'
-// come from the spec.
+// range's values, for a value of up to 4 significant digits, are those its
+// trials hold (see floatMatches); the others' come from the spec.
 func paramValues(ctx context.Context, st store, s search.Study, p search.Param, text string) ([]search.Value, bool, error) {
 	switch p.Kind {
 	case search.ParamCategorical, search.ParamFixed:
@@ -172,13 +187,11 @@ func paramValues(ctx context.Context, st store, s search.Study, p search.Param, 
 		}
 		return []search.Value{search.Int(n)}, true, nil
 	case search.ParamFloat:
-		v, ok := parseDecimal(text)
-		if !ok {
+		if !inRange(text, p.Min, p.Max) {
 			return nil, false, nil
 		}
-		n := max(sigDigits(text), displayDigits)
-		if v < roundSig(p.Min, n) || v > roundSig(p.Max, n) {
-			return nil, false, nil
+		if v, _ := parseDecimal(text); sigDigits(text) > displayDigits {
+			return []search.Value{search.Float(v)}, true, nil // exactly: the store compares it
 		}
 		trials, err := st.Trials(ctx, s.ID)
 		if err != nil {

@@ -3,8 +3,10 @@ package sweepcli
 import (
 	"cmp"
 	"context"
+	"math"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -22,8 +24,8 @@ func TestFloatMatches(t *testing.T) {
 	}{
 		{lr, "0.001891", true}, // as the table shows it (4 significant digits)
 		{lr, "1.891e-03", true},
-		{lr, "0.0018912", true},              // 5 digits, rounded
-		{lr, "0.00189116192884", true},       // 15 digits, rounded
+		{lr, "0.0018912", false},             // 5 digits, more than the table shows: exactly
+		{lr, "0.00189116192884", false},      // 15 digits
 		{lr, "0.0018911619288437792", true},  // every digit, as show and export print it
 		{lr, "0.00189", false},               // truncated, not rounded: the table never shows it so
 		{lr, "0.001892", false},              // another value
@@ -31,7 +33,11 @@ func TestFloatMatches(t *testing.T) {
 		{0.12, "0.1", false},                 // the table shows 0.12
 		{0.1000004, "0.1", true},             // the table shows 0.1
 		{0.1, "0.1", true},
+		{0.1, "0.1000", true},
 		{0.1, "0.10000", true},
+		{0.1000004, "0.10000", false},
+		{0.000630387309614593, "0.000630387309614593", true},
+		{0.0006303873096145931, "0.000630387309614593", false}, // the next float64 up
 		{12345.678, "1.235e+04", true},
 		{1.2345e-5, "1.234e-05", true}, // 1.2345e-5 is just below 1.2345e-5 in binary
 		{0, "0", true},
@@ -123,7 +129,7 @@ func TestWhereDisplayedFloat(t *testing.T) {
 		{[]string{"learning_rate=0.001234", "units=8"}, 10, []int64{1, 5}},
 		{[]string{"learning_rate=0.001235"}, 10, []int64{3}},
 		{[]string{"learning_rate=0.0012340123"}, 10, []int64{1}},
-		{[]string{"learning_rate=0.001234000"}, 10, []int64{4, 5}},  // 7 digits: the values that round to it
+		{[]string{"learning_rate=0.001234000"}, 10, []int64{5}},     // 7 digits: exactly
 		{[]string{"learning_rate=0.0012340000000"}, 10, []int64{5}}, // 14 digits
 		{[]string{"learning_rate=0.005"}, 10, nil},                  // in the range, but no trial has it
 	}
@@ -187,4 +193,32 @@ func TestWhereBadValue(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzFloatMatches checks that a float parameter matches its own value as
+// the table prints it (fmtParams) and as show and export print it (every
+// digit), and that every digit, when more than the table shows, matches no
+// other float.
+func FuzzFloatMatches(f *testing.F) {
+	f.Add(0.0018911619288437792, 0.0018911619288437793)
+	f.Add(0.1, 0.12)
+	f.Add(0.000630387309614593, 0.0006303873096145931)
+	f.Add(12345.678, -0.0)
+	f.Add(1e-300, 5e-324)
+	f.Fuzz(func(t *testing.T, x, y float64) {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return
+		}
+		_, shown, _ := strings.Cut(fmtParams(search.Params{"p": search.Float(x)}), "=")
+		if !floatMatches(x, shown) {
+			t.Errorf("%v does not match %q, as the table shows it", x, shown)
+		}
+		full := strconv.FormatFloat(x, 'g', -1, 64)
+		if !floatMatches(x, full) {
+			t.Errorf("%v does not match %q, every digit of it", x, full)
+		}
+		if y != x && sigDigits(full) > displayDigits && floatMatches(y, full) {
+			t.Errorf("%v matches %q, every digit of %v", y, full, x)
+		}
+	})
 }
