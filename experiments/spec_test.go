@@ -127,11 +127,12 @@ func TestParseErrors(t *testing.T) {
 		{"not a mapping", "- a\n- b\n", "a.yaml:1: a spec must be a mapping"},
 		{"duplicate key", "name: a\nname: b\n", `a.yaml:2: invalid YAML: mapping key "name" already defined`},
 		{"empty", "# nothing\n", "a.yaml: the spec is empty"},
-		{"bad duration", base + "search: {timeout: soon}\n", `search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds, got "soon"`},
-		{"negative duration", base + "search: {trial_timeout: -5s}\n", `t.yaml:4: search.trial_timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds, got "-5s"`},
-		{"negative seconds", base + "search: {timeout: -5}\n", `t.yaml:4: search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds, got -5`},
-		{"infinite seconds", base + "search: {timeout: .inf}\n", `t.yaml:4: search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds, got +Inf`},
-		{"boolean duration", base + "search: {timeout: true}\n", `t.yaml:4: search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds, got true`},
+		{"bad duration", base + "search: {timeout: soon}\n", `search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds from 0 to 1e9, got "soon"`},
+		{"negative duration", base + "search: {trial_timeout: -5s}\n", `t.yaml:4: search.trial_timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds from 0 to 1e9, got "-5s"`},
+		{"negative seconds", base + "search: {timeout: -5}\n", `t.yaml:4: search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds from 0 to 1e9, got -5`},
+		{"infinite seconds", base + "search: {timeout: .inf}\n", `t.yaml:4: search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds from 0 to 1e9, got +Inf`},
+		{"boolean duration", base + "search: {timeout: true}\n", `t.yaml:4: search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds from 0 to 1e9, got true`},
+		{"too many seconds", base + "search: {timeout: 1e10}\n", `t.yaml:4: search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds from 0 to 1e9, got 1e10`},
 		{"bad name", "name: a b\ndata: {path: x}\n", `a.yaml:1: name: must be 1 to 100 characters`},
 		// Names go into file names and shell commands: ASCII only.
 		{"non-ASCII name", "name: étude\ndata: {path: x}\n", `a.yaml:1: name: must be 1 to 100 characters of ASCII letters, digits, '-', '_' or '.', got "étude"`},
@@ -611,12 +612,12 @@ func TestParseErrorsShortenLongValues(t *testing.T) {
 		{"closed set", base + "model: {optimizer: " + long + "}\n", "t.yaml:4: model.optimizer: must be one of adam, rmsprop, sgd, got " + shown},
 		{"name", "name: " + long + "\ndata: {path: x.csv}\n", "t.yaml:1: name: must be 1 to 100 characters of ASCII letters, digits, '-', '_' or '.', got " + shown},
 		{"comma", base + "  comma: " + long + "\n", "t.yaml:4: data.comma: must be a single character, got " + shown},
-		{"duration", base + "search: {timeout: " + long + "}\n", "t.yaml:4: search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds, got " + shown},
+		{"duration", base + "search: {timeout: " + long + "}\n", "t.yaml:4: search.timeout: must be a duration such as 90s, 15m or 8h, or a number of seconds from 0 to 1e9, got " + shown},
 		{"space choice", base + "search: {space: {activation: {values: [" + long + "]}}}\n", "t.yaml:4: search.space.activation.values[0]: must be one of relu, tanh, sigmoid, elu, got " + shown},
 		{"downstream package", base + "  text_options: {normalize: " + long + "}\n", "t.yaml:4: data.text_options.normalize: " + shown + " is not one of"},
 		{"multi-byte runes", base + "model: {activation: " + strings.Repeat("é", 3000) + "}\n", `got "` + strings.Repeat("é", 60) + `"…(6000 bytes)`},
 		{"unknown field", base + "model: {" + long + ": 1}\n", "t.yaml:4: model." + strings.Repeat("x", 94) + "…(5006 bytes): unknown field"},
-		{"short values stay whole", base + "model: {optimizer: " + strings.Repeat("y", 60) + "}\n", `got "` + strings.Repeat("y", 60) + `"`},
+		{"short values stay whole", base + "model: {optimizer: " + strings.Repeat("y", 60) + "}\n", "t.yaml:4: model.optimizer: must be one of adam, rmsprop, sgd, got \"" + strings.Repeat("y", 60) + "\""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -630,6 +631,9 @@ func TestParseErrorsShortenLongValues(t *testing.T) {
 			}
 			if n := len(err.Error()); n > 400 || strings.Contains(err.Error(), "\n") {
 				t.Errorf("error of %d bytes, want one line under 400: %.500q", n, err)
+			}
+			if strings.HasPrefix(tc.name, "short") && strings.Contains(err.Error(), "…") {
+				t.Errorf("a value of %d runes was cut: %s", maxShownRunes, err)
 			}
 		})
 	}

@@ -549,6 +549,6 @@ func (d *decoder) duration(dst *time.Duration) func(*node, string) {
 				return
 			}
 		}
-		d.fail(n.line, path, "must be a duration such as 90s, 15m or 8h, or a number of seconds, got %s", describe(n))
+		d.fail(n.line, path, "must be a duration such as 90s, 15m or 8h, or a number of seconds from 0 to 1e9, got %s", describe(n))
 	}
 }
