@@ -34,8 +34,8 @@ func TrainSeed(trialSeed uint64) uint64 { return search.TrialSeed(trialSeed, str
 // options, in the spec's terms.
 func specHints(msg string) string {
 	return strings.NewReplacer(
-		"set comma to ", "set data.comma: ",
-		"(set drop_malformed to drop such rows)", "(set data.drop_malformed: true to drop such rows)",
+		commaHint, "set data.comma: ",
+		dropMalformedHint, "(set data.drop_malformed: true to drop such rows)",
 	).Replace(msg)
 }
 

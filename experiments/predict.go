@@ -43,8 +43,12 @@ const maxUnknownLines = 5
 // to do with the file.
 const dropMalformedHint = "(set drop_malformed to drop such rows)"
 
+// commaHint starts what data.Load suggests when a file seems to use another
+// separator; the separator follows, quoted.
+const commaHint = "set comma to "
+
 // predictLoadError is a load error whose message gives predict's advice in
-// place of dropMalformedHint.
+// place of the loader's hints.
 type predictLoadError struct {
 	msg string
 	err error
@@ -73,13 +77,22 @@ func Predict(ctx context.Context, rep *Reproduction, path string, w io.Writer) (
 	if rep.model == nil || rep.pipeline == nil {
 		return sum, errors.New("predict: the reproduction has no model")
 	}
-	t, err := data.Load(ctx, path, rep.pipeline.PredictOptions())
+	opts := rep.pipeline.PredictOptions()
+	t, err := data.Load(ctx, path, opts)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return sum, fmt.Errorf("data file %s does not exist", path)
 		}
-		if msg := err.Error(); strings.Contains(msg, dropMalformedHint) {
-			return sum, &predictLoadError{msg: strings.Replace(msg, dropMalformedHint, "(predict gives every row a prediction: fix or remove the row)", 1), err: err}
+		sep := `"," (a tab for .tsv files)`
+		if opts.Comma != 0 {
+			sep = strconv.Quote(string(opts.Comma))
+		}
+		hints := strings.NewReplacer(
+			dropMalformedHint, "(predict gives every row a prediction: fix or remove the row)",
+			commaHint, "save it separated by "+sep+" as the training data was, not ",
+		)
+		if msg := err.Error(); hints.Replace(msg) != msg {
+			return sum, &predictLoadError{msg: hints.Replace(msg), err: err}
 		}
 		return sum, err
 	}

@@ -57,4 +57,10 @@ func TestPredictLabels(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "drop_malformed") || !strings.Contains(err.Error(), "malformed.csv:3: 3 fields, header has 2") || !strings.Contains(err.Error(), "fix or remove the row") {
 		t.Errorf("malformed row: error %v, want it to name line 3 and not suggest drop_malformed", err)
 	}
+
+	semicolons := write("semicolons.csv", "text;label\nhello world;spam\n")
+	_, err = Predict(context.Background(), rep, semicolons, &strings.Builder{})
+	if err == nil || !strings.HasSuffix(err.Error(), `is the file separated by ';'? save it separated by "," (a tab for .tsv files) as the training data was, not ";"`) {
+		t.Errorf("file separated by ';': error %v, want advice predict can follow", err)
+	}
 }

@@ -48,6 +48,10 @@ type LoadOptions struct {
 	// name is empty or white space (a pandas index, a trailing separator)
 	// is ignored unless Features names it.
 	Text string `json:"text"`
+	// TextRequired makes a header without the Text column an error naming
+	// it, instead of reading the file as numeric data; for files applied to
+	// a pipeline fitted on text. It is not part of what the options record.
+	TextRequired bool `json:"-"`
 	// Features, when not empty, selects the numeric feature columns by name,
 	// in this order; other columns are ignored.
 	Features []string `json:"features,omitempty"`
@@ -432,10 +436,15 @@ func (p *parser) header(header []string) error {
 	index := make(map[string]int, len(header))
 	p.t.Columns = make([]Column, len(header))
 	for i, h := range header {
-		if prev, ok := index[h]; ok {
+		prev, ok := index[h]
+		switch {
+		case !ok:
+			index[h] = i
+		case strings.TrimSpace(h) != "" || slices.Contains(p.opts.Features, h) || h == p.opts.Label || h == p.opts.Text:
 			return fmt.Errorf("%s:1: duplicate column name %q (columns %d and %d)", p.name, h, prev+1, i+1)
 		}
-		index[h] = i
+		// Several unnamed columns (a pandas index and a trailing
+		// separator) are all ignored unless a name above picks them.
 		p.t.Columns[i] = Column{Name: h, Kind: KindIgnored}
 	}
 	p.labelCol = -1
@@ -452,6 +461,9 @@ func (p *parser) header(header []string) error {
 		p.t.Columns[i].Kind = KindText
 		p.t.Docs = []string{}
 		return nil
+	}
+	if p.opts.TextRequired {
+		return fmt.Errorf("%s:1: text column %q not found in header %q%s", p.name, p.opts.Text, header, p.missingColumnHint(header, p.opts.Text))
 	}
 	if len(p.opts.Features) > 0 {
 		for k, f := range p.opts.Features {
@@ -477,8 +489,12 @@ func (p *parser) header(header []string) error {
 			}
 		}
 		if len(p.featCols) == 0 && unnamed > 0 {
-			return fmt.Errorf("%s:1: no feature columns: the header has the label column %q, no text column %q and %d unnamed columns; name the feature columns",
-				p.name, p.opts.Label, p.opts.Text, unnamed)
+			noun := "columns"
+			if unnamed == 1 {
+				noun = "column"
+			}
+			return fmt.Errorf("%s:1: no feature columns: the header has the label column %q, no text column %q and %d unnamed %s; name the feature columns",
+				p.name, p.opts.Label, p.opts.Text, unnamed, noun)
 		}
 	}
 	if len(p.featCols) == 0 {

@@ -481,6 +481,16 @@ func TestLoadMissingColumnHints(t *testing.T) {
 			want: `new.csv:1: features[0]: column "a" not found in header: header has one column "a;b": is the file separated by ';'? set comma to ";"`,
 		},
 		{
+			name: "semicolon text prediction file", file: "new.csv", content: "text;label\nhello world;spam\n",
+			opts: LoadOptions{LabelOptional: true, TextRequired: true},
+			want: `new.csv:1: text column "text" not found in header ["text;label"]: header has one column "text;label": is the file separated by ';'? set comma to ";"`,
+		},
+		{
+			name: "text required", file: "new.csv", content: "body,label\nhello,spam\n",
+			opts: LoadOptions{LabelOptional: true, TextRequired: true},
+			want: `new.csv:1: text column "text" not found in header ["body" "label"]`,
+		},
+		{
 			name: "more semicolons than commas", file: "f.csv", content: "\"a,1;b;label\"\n",
 			want: `f.csv:1: label column "label" not found in header ["a,1;b;label"]: header has one column "a,1;b;label": is the file separated by ';'? set comma to ";"`,
 		},
@@ -717,12 +727,20 @@ func TestLoadShapes(t *testing.T) {
 			features: []string{"a"}, labels: []string{"x", "y"}, lines: []int{2, 3},
 		},
 		{
+			name: "pandas index and trailing separator", content: ",a,label,\n0,5,x,\n1,6,y,\n",
+			features: []string{"a"}, labels: []string{"x", "y"}, lines: []int{2, 3},
+		},
+		{
+			name: "two unnamed columns, one selected by name", content: ",a,,label\n0,5,1,x\n", opts: LoadOptions{Features: []string{"", "a"}},
+			err: `duplicate column name "" (columns 1 and 3)`,
+		},
+		{
 			name: "unnamed column selected by name", content: " ,a,label\n0,5,x\n1,6,y\n", opts: LoadOptions{Features: []string{" ", "a"}},
 			features: []string{" ", "a"}, labels: []string{"x", "y"}, lines: []int{2, 3},
 		},
 		{
 			name: "only unnamed columns", content: ",label\n0,x\n",
-			err: `no feature columns: the header has the label column "label", no text column "text" and 1 unnamed columns`,
+			err: `no feature columns: the header has the label column "label", no text column "text" and 1 unnamed column; name the feature columns`,
 		},
 		{
 			name: "separator that is not a character", content: "a,label\n1,x\n", opts: LoadOptions{Comma: -1},

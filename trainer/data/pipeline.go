@@ -132,7 +132,7 @@ func (p *Pipeline) PredictOptions() LoadOptions {
 		o.Comma = 0
 	}
 	if p.TextColumn != "" {
-		o.Text, o.Features = p.TextColumn, nil
+		o.Text, o.Features, o.TextRequired = p.TextColumn, nil, true
 	} else {
 		o.Features = slices.Clone(p.Features)
 	}
