@@ -634,3 +634,34 @@ func TestDescribeStore(t *testing.T) {
 		}
 	}
 }
+
+// TestBaselineSpec: a spec without a search space runs trials with no
+// params, which the summary, leaderboard and show say plainly.
+func TestBaselineSpec(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(quickstart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(src)
+	text = text[:strings.Index(text, "  space:")]
+	abs, err := filepath.Abs("../../experiments/data/spam.csv.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = strings.Replace(strings.Replace(text, "data/spam.csv.gz", abs, 1), "name: quickstart", "name: baseline", 1)
+	spec := writeFile(t, dir, "baseline.yaml", text)
+	env := Env{DB: filepath.Join(dir, "s.db")}
+	r := sweep(t, env, "run", spec, "--trials", "2")
+	if r.code != 0 || !regexp.MustCompile(`(?m)^\d+ +\d +0\.\d{4} +0\.\d{4} +\d+ +-$`).MatchString(r.stdout) {
+		t.Fatalf("run: exit %d, want the top trials with params -\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = sweep(t, env, "leaderboard", "--format", "csv")
+	if lines := strings.Split(strings.TrimSpace(r.stdout), "\n"); r.code != 0 || len(lines) != 3 || strings.Contains(r.stdout, "epochs=") {
+		t.Errorf("leaderboard: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = sweep(t, env, "show", "1")
+	if r.code != 0 || !strings.Contains(r.stdout, "\nparams     none (the study's space is empty: its trials differ only in their seeds)\n") {
+		t.Errorf("show: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -27,7 +27,7 @@ type progress struct {
 	dir       search.Direction
 	objective string
 	// hideParams leaves the params out of the lines: the spec's space is
-	// empty, and the trials' one parameter is a placeholder.
+	// empty (earlier builds gave such trials a placeholder parameter).
 	hideParams bool
 
 	start time.Time

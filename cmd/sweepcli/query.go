@@ -322,7 +322,11 @@ func (c *commands) show(ctx *cli.Context) error {
 func writeTrial(w io.Writer, d tracker.TrialDetail) {
 	t, s := d.Trial, d.Study
 	fmt.Fprintf(w, "trial %d: study %s, number %d, %s (attempt %d)\n", t.ID, s.Name, t.Number, t.Status, t.Attempt)
-	fmt.Fprintf(w, "params     %s\n", t.Params)
+	if len(t.Params) == 0 {
+		fmt.Fprintf(w, "params     none (the study's space is empty: its trials differ only in their seeds)\n")
+	} else {
+		fmt.Fprintf(w, "params     %s\n", t.Params)
+	}
 	// The configuration the trial ran with: the stored spec with the
 	// trial's params applied.
 	if spec, err := experiments.StoredSpec(s, "."); err == nil {

@@ -158,7 +158,7 @@ func (c *commands) run(ctx *cli.Context) error {
 
 	asked := spec.TrialCount()
 	total := asked
-	var sampler search.Sampler = search.Random{}
+	var sampler search.Sampler = search.NewRandom()
 	if spec.Search.Sampler == "grid" {
 		sampler = search.Grid{}
 		if n, ok := spec.SpaceSize(); ok && n < total {
@@ -534,8 +534,11 @@ func valueOr(m map[string]float64, k string) float64 {
 }
 
 // fmtParams formats params for reading: floats to 4 significant digits
-// (show and export give them exactly).
+// (show and export give them exactly); "-" when there are none.
 func fmtParams(p search.Params) string {
+	if len(p) == 0 {
+		return "-"
+	}
 	var sb strings.Builder
 	for i, n := range p.Names() {
 		if i > 0 {
