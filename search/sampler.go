@@ -187,23 +187,14 @@ func (s Space) drawIndex(sizes []uint64, seed uint64) uint64 {
 	return idx
 }
 
-// decode returns the configuration with the given odometer index.
+// decode returns the configuration with the given odometer index. For the
+// discrete parameters Random handles, value j is grid value j.
 func (s Space) decode(sizes []uint64, idx uint64) Params {
 	params := make(Params, len(s.Params))
 	for i := len(s.Params) - 1; i >= 0; i-- {
 		p := s.Params[i]
-		j := idx % sizes[i]
+		params[p.Name] = p.gridValue(int(idx % sizes[i]))
 		idx /= sizes[i]
-		switch p.Kind {
-		case ParamCategorical:
-			params[p.Name] = p.Choices[j]
-		case ParamInt:
-			params[p.Name] = Int(p.IntMin + int64(j)*p.Step)
-		case ParamFloat:
-			params[p.Name] = Float(p.Min)
-		default:
-			params[p.Name] = p.Value
-		}
 	}
 	return params
 }
