@@ -160,6 +160,10 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 	} else if cur.Status.Finished() {
 		return search.Trial{}, fmt.Errorf("start trial %d of study %d: %w", t.Number, t.StudyID, search.ErrTrialFinished)
 	}
+	attempt := cur.Attempt + 1
+	if cur.Status == search.StatusRunning && cur.StartedAt.Equal(t.StartedAt) && !t.StartedAt.IsZero() {
+		attempt = cur.Attempt // the same start again
+	}
 	*cur = search.Trial{
 		ID:        cur.ID,
 		StudyID:   cur.StudyID,
@@ -167,7 +171,7 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 		Status:    search.StatusRunning,
 		Params:    maps.Clone(t.Params),
 		Seed:      t.Seed,
-		Attempt:   cur.Attempt + 1,
+		Attempt:   attempt,
 		Host:      t.Host,
 		StartedAt: t.StartedAt,
 	}

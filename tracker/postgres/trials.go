@@ -130,7 +130,11 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 					coalesce($7::timestamptz, now()), coalesce($7::timestamptz, now()) + $8::bigint * interval '1 microsecond')
 				ON CONFLICT (study_id, number) DO UPDATE SET
 					status = 'running', params = excluded.params, seed = excluded.seed,
-					attempt = trials.attempt + 1, host = excluded.host, started_at = excluded.started_at,
+					-- The same start again (a retry whose first reply was lost)
+					-- is the same attempt.
+					attempt = CASE WHEN trials.status = 'running' AND trials.worker = excluded.worker
+						AND trials.started_at = excluded.started_at THEN trials.attempt ELSE trials.attempt + 1 END,
+					host = excluded.host, started_at = excluded.started_at,
 					finished_at = NULL, error = '', worker = excluded.worker,
 					heartbeat_at = excluded.heartbeat_at, lease_expires_at = excluded.lease_expires_at
 				WHERE trials.status NOT IN ('complete', 'pruned')

@@ -88,7 +88,10 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 			VALUES (?1, ?2, 'running', ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9)
 			ON CONFLICT (study_id, number) DO UPDATE SET
 				status = 'running', params = excluded.params, seed = excluded.seed,
-				attempt = trials.attempt + 1, host = excluded.host, started_at = excluded.started_at,
+				-- The same start again is the same attempt, as on PostgreSQL.
+				attempt = CASE WHEN trials.status = 'running' AND trials.worker IS excluded.worker
+					AND trials.started_at IS excluded.started_at THEN trials.attempt ELSE trials.attempt + 1 END,
+				host = excluded.host, started_at = excluded.started_at,
 				finished_at = NULL, error = '', worker = excluded.worker,
 				heartbeat_at = excluded.heartbeat_at, lease_expires_at = excluded.lease_expires_at
 			WHERE trials.status NOT IN ('complete', 'pruned')

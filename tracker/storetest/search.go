@@ -7,6 +7,7 @@ import (
 	"math"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sweep-ml/sweep/search"
 )
@@ -73,7 +74,9 @@ func testStartTrial(t *testing.T, s search.Store) {
 		t.Errorf("Trials()[0] =\n%s\nwant\n%s", describe(ts[0], false), describe(want, false))
 	}
 	// A running trial (its process died) starts again on the same row.
-	again := mustStart(t, s, tr)
+	restart := tr
+	restart.StartedAt = tr.StartedAt.Add(time.Minute)
+	again := mustStart(t, s, restart)
 	if again.ID != got.ID || again.Attempt != 2 {
 		t.Errorf("StartTrial(running again): ID %d attempt %d, want ID %d attempt 2", again.ID, again.Attempt, got.ID)
 	}
@@ -321,6 +324,21 @@ func testConcurrent(t *testing.T, s search.Store) {
 	}
 }
 
+// testStartTwice: a start repeated as it was (a retry whose first reply was
+// lost after the commit) is the same attempt, and finishes as one.
+func testStartTwice(t *testing.T, s search.Store) {
+	st := mustCreate(t, s, newStudy("twice"))
+	first := mustStart(t, s, newTrial(st.ID, 0))
+	again := mustStart(t, s, newTrial(st.ID, 0))
+	if again.ID != first.ID || first.Attempt != 1 || again.Attempt != 1 {
+		t.Errorf("the same start twice: IDs %d, %d and attempts %d, %d; want one ID and attempt 1", first.ID, again.ID, first.Attempt, again.Attempt)
+	}
+	done := finish(t, s, again, search.StatusComplete, fullResult(0.5, 2))
+	if got := trialsOf(t, s, st.ID); len(got) != 1 || describe(got[0], false) != describe(done, false) {
+		t.Errorf("after the same start twice:\n%v\nwant\n%s", got, describe(done, false))
+	}
+}
+
 // testStaleAttempt: once another process restarted a trial (attempt 2), the
 // first attempt can no longer finish it. Not part of the search.Store
 // contract; the SQL stores guarantee it for the distributed mode.
@@ -328,7 +346,9 @@ func testStaleAttempt(t *testing.T, s search.Store) {
 	ctx := context.Background()
 	st := mustCreate(t, s, newStudy("stale"))
 	first := mustStart(t, s, newTrial(st.ID, 0))
-	second := mustStart(t, s, newTrial(st.ID, 0))
+	again := newTrial(st.ID, 0)
+	again.StartedAt = again.StartedAt.Add(time.Second)
+	second := mustStart(t, s, again)
 	stale := first
 	stale.Status = search.StatusComplete
 	if err := s.FinishTrial(ctx, stale); !errors.Is(err, search.ErrTrialFinished) {

@@ -65,6 +65,7 @@ func RunSearchStore(t *testing.T, newStore func(t *testing.T) search.Store) {
 	t.Run("GlobalTrialIDs", func(t *testing.T) { testGlobalIDs(t, newStore(t)) })
 	t.Run("FinishTrial", func(t *testing.T) { testFinishTrial(t, newStore(t)) })
 	t.Run("RetryReusesRow", func(t *testing.T) { testRetry(t, newStore(t)) })
+	t.Run("StartTwice", func(t *testing.T) { testStartTwice(t, newStore(t)) })
 	t.Run("FinishErrors", func(t *testing.T) { testFinishErrors(t, newStore(t)) })
 	t.Run("NonFinite", func(t *testing.T) { testNonFinite(t, newStore(t)) })
 	t.Run("Hostile", func(t *testing.T) { testHostile(t, newStore(t)) })
