@@ -321,22 +321,7 @@ func TestFitCacheCancelledFitter(t *testing.T) {
 // empty params, differ only in their seeds, and reproduce.
 func TestBaselineWithoutSpace(t *testing.T) {
 	t.Parallel()
-	src, err := os.ReadFile("quickstart.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(src)
-	text = text[:strings.Index(text, "  space:")]
-	abs, err := filepath.Abs("data/spam.csv.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text = strings.Replace(text, "data/spam.csv.gz", abs, 1)
-	path := filepath.Join(t.TempDir(), "baseline.yaml")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	study, trials := runStudy(t, path, search.Config{Parallel: 2, MaxTrials: 3})
+	study, trials := runStudy(t, "testdata/baseline.yaml", search.Config{Parallel: 2, MaxTrials: 3})
 	seeds := map[uint64]bool{}
 	for _, tr := range trials {
 		if tr.Status != search.StatusComplete || len(tr.Params) != 0 {

@@ -638,20 +638,8 @@ func TestDescribeStore(t *testing.T) {
 // TestBaselineSpec: a spec without a search space runs trials with no
 // params, which the summary, leaderboard and show say plainly.
 func TestBaselineSpec(t *testing.T) {
-	dir := t.TempDir()
-	src, err := os.ReadFile(quickstart)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(src)
-	text = text[:strings.Index(text, "  space:")]
-	abs, err := filepath.Abs("../../experiments/data/spam.csv.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text = strings.Replace(strings.Replace(text, "data/spam.csv.gz", abs, 1), "name: quickstart", "name: baseline", 1)
-	spec := writeFile(t, dir, "baseline.yaml", text)
-	env := Env{DB: filepath.Join(dir, "s.db")}
+	spec := "../../experiments/testdata/baseline.yaml"
+	env := Env{DB: filepath.Join(t.TempDir(), "s.db")}
 	r := sweep(t, env, "run", spec, "--trials", "2")
 	if r.code != 0 || !regexp.MustCompile(`(?m)^\d+ +\d +0\.\d{4} +0\.\d{4} +\d+ +-$`).MatchString(r.stdout) {
 		t.Fatalf("run: exit %d, want the top trials with params -\n%s%s", r.code, r.stdout, r.stderr)
