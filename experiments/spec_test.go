@@ -270,13 +270,7 @@ func TestParseExplicitZero(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Parse("t.yaml", ".", []byte(tc.src))
-			if err == nil {
-				t.Fatalf("no error, want %q", tc.want)
-			}
-			if !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error\n  %s\nwant it to contain\n  %s", err, tc.want)
-			}
+			parseError(t, tc.src, tc.want)
 		})
 	}
 }
@@ -622,13 +616,7 @@ func TestParseErrorsShortenLongValues(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Parse("t.yaml", ".", []byte(tc.src))
-			if err == nil {
-				t.Fatalf("no error, want %q", tc.want)
-			}
-			if !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error\n  %s\nwant it to contain\n  %s", err, tc.want)
-			}
+			err := parseError(t, tc.src, tc.want)
 			if n := len(err.Error()); n > 400 || strings.Contains(err.Error(), "\n") {
 				t.Errorf("error of %d bytes, want one line under 400: %.500q", n, err)
 			}
@@ -637,4 +625,17 @@ func TestParseErrorsShortenLongValues(t *testing.T) {
 			}
 		})
 	}
+}
+
+// parseError parses src as t.yaml and requires an error containing want.
+func parseError(t *testing.T, src, want string) error {
+	t.Helper()
+	_, err := Parse("t.yaml", ".", []byte(src))
+	if err == nil {
+		t.Fatalf("no error, want %q", want)
+	}
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error\n  %s\nwant it to contain\n  %s", err, want)
+	}
+	return err
 }
