@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -102,6 +103,15 @@ func (q LeaderboardQuery) Plan(study *search.Study) (LeaderboardPlan, error) {
 	for i, f := range q.Where {
 		if f.Name == "" {
 			return p, fmt.Errorf("leaderboard where[%d]: empty parameter name", i)
+		}
+		if r := f.Range; r != nil {
+			switch {
+			case math.IsNaN(r.Min) || math.IsInf(r.Min, 0) || math.IsNaN(r.Max) || math.IsInf(r.Max, 0):
+				return p, fmt.Errorf("leaderboard where[%d] (%s): range [%v, %v] is not finite", i, f.Name, r.Min, r.Max)
+			case r.Min > r.Max:
+				return p, fmt.Errorf("leaderboard where[%d] (%s): range [%v, %v] is empty: min is above max", i, f.Name, r.Min, r.Max)
+			}
+			continue
 		}
 		if f.Value.Kind < search.KindString || f.Value.Kind > search.KindBool {
 			return p, fmt.Errorf("leaderboard where[%d] (%s): invalid value kind %d", i, f.Name, int(f.Value.Kind))

@@ -29,16 +29,30 @@ type LeaderboardQuery struct {
 	Limit int
 	// Statuses are the statuses admitted; nil means complete only.
 	Statuses []search.Status
-	// Where keeps trials whose parameter Name equals Value (all must hold).
-	// Ints and floats compare numerically (units=64 matches 64.0); strings
-	// and bools compare exactly.
+	// Where keeps trials whose parameters satisfy every filter (see
+	// ParamFilter).
 	Where []ParamFilter
 }
 
-// ParamFilter is one "parameter equals value" condition.
+// ParamFilter is one condition on a trial's parameter: it equals Value,
+// or, when Range is set, it is a number within Range.
 type ParamFilter struct {
-	Name  string
+	// Name is the parameter's name.
+	Name string
+	// Value is the value the parameter must equal when Range is nil. Ints
+	// and floats compare numerically (units=64 matches 64.0); strings and
+	// bools compare exactly.
 	Value search.Value
+	// Range, when set, replaces Value: the parameter must be an int or a
+	// float from Range.Min to Range.Max. A string or bool value never
+	// matches, even one that reads as a number.
+	Range *NumberRange
+}
+
+// NumberRange is the closed interval [Min, Max] of a ParamFilter. Both
+// ends are finite and included; Min <= Max.
+type NumberRange struct {
+	Min, Max float64
 }
 
 // Entry is one ranked trial. Entries are ordered by Value in the query's

@@ -246,6 +246,13 @@ func TestPlan(t *testing.T) {
 		{"no status", LeaderboardQuery{Statuses: []search.Status{}}, nil, "error"},
 		{"empty param", LeaderboardQuery{Where: []ParamFilter{{Name: ""}}}, nil, "error"},
 		{"bad kind", LeaderboardQuery{Where: []ParamFilter{{Name: "a", Value: search.Value{Kind: 9}}}}, nil, "error"},
+		{"range", LeaderboardQuery{Where: []ParamFilter{{Name: "a", Range: &NumberRange{Min: -1, Max: 2}}}}, nil, "value maximize 10 [complete]"},
+		{"range of one number", LeaderboardQuery{Where: []ParamFilter{{Name: "a", Range: &NumberRange{Min: 0.5, Max: 0.5}}}}, nil, "value maximize 10 [complete]"},
+		{"range replaces value", LeaderboardQuery{Where: []ParamFilter{{Name: "a", Value: search.Value{Kind: 9}, Range: &NumberRange{}}}}, nil, "value maximize 10 [complete]"},
+		{"empty range", LeaderboardQuery{Where: []ParamFilter{{Name: "a", Range: &NumberRange{Min: 2, Max: 1}}}}, nil, "error"},
+		{"NaN range", LeaderboardQuery{Where: []ParamFilter{{Name: "a", Range: &NumberRange{Min: math.NaN(), Max: 1}}}}, nil, "error"},
+		{"infinite range", LeaderboardQuery{Where: []ParamFilter{{Name: "a", Range: &NumberRange{Min: 0, Max: math.Inf(1)}}}}, nil, "error"},
+		{"range without name", LeaderboardQuery{Where: []ParamFilter{{Range: &NumberRange{}}}}, nil, "error"},
 	}
 	for _, c := range cases {
 		p, err := c.q.Plan(c.study)
@@ -258,6 +265,26 @@ func TestPlan(t *testing.T) {
 		}
 		if err == nil && p.Column != "value" && !IsMetric(p.Column) {
 			t.Errorf("%s: column %q is not whitelisted", c.name, p.Column)
+		}
+	}
+}
+
+// TestPlanRangeErrors checks that a bad range names the filter it is in.
+func TestPlanRangeErrors(t *testing.T) {
+	t.Parallel()
+	ok := ParamFilter{Name: "units", Value: search.Int(8)}
+	cases := []struct {
+		r    NumberRange
+		want string
+	}{
+		{NumberRange{Min: 0.3, Max: 0.2}, "leaderboard where[1] (dropout): range [0.3, 0.2] is empty: min is above max"},
+		{NumberRange{Min: math.Inf(-1), Max: 0.2}, "leaderboard where[1] (dropout): range [-Inf, 0.2] is not finite"},
+		{NumberRange{Min: 0, Max: math.NaN()}, "leaderboard where[1] (dropout): range [0, NaN] is not finite"},
+	}
+	for _, c := range cases {
+		_, err := LeaderboardQuery{Where: []ParamFilter{ok, {Name: "dropout", Range: &c.r}}}.Plan(nil)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("range %v: error %v, want %q", c.r, err, c.want)
 		}
 	}
 }

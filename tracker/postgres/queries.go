@@ -196,6 +196,16 @@ func leaderboardSQL(p tracker.LeaderboardPlan, study *search.Study, numeric bool
 		where.WriteString(" AND t.study_id = $" + strconv.Itoa(len(args)))
 	}
 	for i, f := range p.Where {
+		if r := f.Range; r != nil {
+			// The CASE keeps the cast from a string parameter, which
+			// would fail the whole query: AND does not order its terms.
+			args = append(args, f.Name, r.Min, r.Max)
+			n := len(args) - 2
+			fmt.Fprintf(&where, " AND jsonb_typeof(t.params -> $%d::text) = 'number'"+
+				" AND CASE WHEN jsonb_typeof(t.params -> $%d::text) = 'number' THEN (t.params ->> $%d::text)::float8 END BETWEEN $%d::float8 AND $%d::float8",
+				n, n, n, n+1, n+2)
+			continue
+		}
 		v, err := json.Marshal(f.Value)
 		if err != nil {
 			return "", nil, fmt.Errorf("leaderboard where[%d] (%s): %w", i, f.Name, err)

@@ -198,6 +198,11 @@ func leaderboardSQL(p tracker.LeaderboardPlan, study *search.Study, numeric bool
 	for _, f := range p.Where {
 		where.WriteString(" AND EXISTS (SELECT 1 FROM json_each(t.params) AS j WHERE j.key = ? AND ")
 		args = append(args, f.Name)
+		if r := f.Range; r != nil {
+			where.WriteString("j.type IN ('integer', 'real') AND j.value BETWEEN ? AND ?)")
+			args = append(args, r.Min, r.Max)
+			continue
+		}
 		switch f.Value.Kind {
 		case search.KindString:
 			where.WriteString("j.type = 'text' AND j.value = ?)")

@@ -211,6 +211,20 @@ func testLeaderboardFilters(t *testing.T, s Store) {
 		{"units": search.Int(32), "opt": search.String("adam"), "nesterov": search.Bool(false), "lr": search.Float(0.1)},
 		{"units": search.Int(64), "opt": search.String("sgd"), "nesterov": search.Bool(false), "lr": search.Float(64)},
 		{"units": search.String("64"), "opt": search.String("true"), "nesterov": search.String("true"), "lr": search.Float(0.01)},
+		// x, for the ranges [0.1, 2] and [1, 1]: at both ends and inside,
+		// as ints and floats, then just outside, then not numbers.
+		{"x": search.Float(0.1)},
+		{"x": search.Int(2)},
+		{"x": search.Float(0.5)},
+		{"x": search.Int(1)},
+		{"x": search.Float(1)},
+		{"x": search.Float(math.Nextafter(0.1, 0))},
+		{"x": search.Float(math.Nextafter(2, 3))},
+		{"x": search.Int(3)},
+		{"x": search.Int(-1)},
+		{"x": search.String("1")},
+		{"x": search.Bool(true)},
+		{"x": search.Float(2), "opt": search.String("sgd")},
 	}
 	for n, p := range params {
 		tr := newTrial(st.ID, n)
@@ -234,6 +248,13 @@ func testLeaderboardFilters(t *testing.T, s Store) {
 		{"float", []tracker.ParamFilter{{Name: "lr", Value: search.Float(0.01)}}, "3 0"},
 		{"all must hold", []tracker.ParamFilter{{Name: "units", Value: search.Int(64)}, {Name: "opt", Value: search.String("sgd")}}, "2"},
 		{"unknown parameter", []tracker.ParamFilter{{Name: "nope", Value: search.Int(1)}}, ""},
+		{"range", []tracker.ParamFilter{{Name: "x", Range: &tracker.NumberRange{Min: 0.1, Max: 2}}}, "15 8 7 6 5 4"},
+		{"range of one number", []tracker.ParamFilter{{Name: "x", Range: &tracker.NumberRange{Min: 1, Max: 1}}}, "8 7"},
+		{"range below zero", []tracker.ParamFilter{{Name: "x", Range: &tracker.NumberRange{Min: -1.5, Max: -0.5}}}, "12"},
+		{"range and value", []tracker.ParamFilter{{Name: "x", Range: &tracker.NumberRange{Min: 0.1, Max: 2}}, {Name: "opt", Value: search.String("sgd")}}, "15"},
+		{"range replaces value", []tracker.ParamFilter{{Name: "x", Value: search.String("1"), Range: &tracker.NumberRange{Min: 3, Max: 3}}}, "11"},
+		{"range of a string parameter", []tracker.ParamFilter{{Name: "opt", Range: &tracker.NumberRange{Min: -1e300, Max: 1e300}}}, ""},
+		{"range of ints and floats", []tracker.ParamFilter{{Name: "units", Range: &tracker.NumberRange{Min: 60, Max: 64}}, {Name: "lr", Range: &tracker.NumberRange{Min: 0, Max: 0.05}}}, "0"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -266,6 +287,8 @@ func testLeaderboardErrors(t *testing.T, s Store) {
 		{"bad direction", tracker.LeaderboardQuery{Direction: &bad}, nil},
 		{"empty statuses", tracker.LeaderboardQuery{Statuses: []search.Status{}}, nil},
 		{"empty param name", tracker.LeaderboardQuery{Where: []tracker.ParamFilter{{Value: search.Int(1)}}}, nil},
+		{"empty range", tracker.LeaderboardQuery{Where: []tracker.ParamFilter{{Name: "x", Range: &tracker.NumberRange{Min: 1, Max: 0}}}}, nil},
+		{"NaN range", tracker.LeaderboardQuery{Where: []tracker.ParamFilter{{Name: "x", Range: &tracker.NumberRange{Min: math.NaN(), Max: 1}}}}, nil},
 	}
 	for _, c := range cases {
 		_, err := s.Leaderboard(ctx, c.q)
