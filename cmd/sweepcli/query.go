@@ -70,11 +70,10 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 		return err
 	}
 	defer st.Close()
-	sets, err := resolveWhere(ctx.Context, st, q.Study, where)
-	if err != nil {
+	if q.Where, err = resolveWhere(ctx.Context, st, q.Study, where); err != nil {
 		return err
 	}
-	entries, err := leaderboardUnion(ctx.Context, st, q, sets)
+	entries, err := st.Leaderboard(ctx.Context, q)
 	if err != nil {
 		return err
 	}
@@ -107,7 +106,15 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 		return writeLeaderboardCSV(out, metric, entries)
 	}
 	if len(entries) == 0 {
-		fmt.Fprintln(out, "no complete trials")
+		if len(where) == 0 {
+			fmt.Fprintln(out, "no complete trials")
+			return nil
+		}
+		list := make([]string, len(where))
+		for i, w := range where {
+			list[i] = "--where " + w.String()
+		}
+		fmt.Fprintf(out, "no complete trial matches %s\n", strings.Join(list, " "))
 		return nil
 	}
 	// The ranked column first ("objective" when ranking by each study's

@@ -47,10 +47,6 @@ func guessValue(text string) search.Value {
 // float parameter (fmtParams).
 const displayDigits = 4
 
-// maxWhereQueries bounds the leaderboard queries one --where set expands
-// to (see resolveWhere).
-const maxWhereQueries = 64
-
 // decimalSyntax is a decimal number as the tables print one: no hex, no
 // underscores, no Inf or NaN.
 var decimalSyntax = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
@@ -158,78 +154,159 @@ type scopedStudy struct {
 	names  []string // sorted
 }
 
-// paramValues returns the values of parameter p of study s that the --where
-// value text selects, and whether text can be a value of p at all. A float
-// range's values, for a value of up to 4 significant digits, are those its
-// trials hold (see floatMatches); the others' come from the spec.
-func paramValues(ctx context.Context, st store, s search.Study, p search.Param, text string) ([]search.Value, bool, error) {
+// paramFilter returns the filter that selects the values of parameter p
+// the --where value text matches, and whether text can be a value of p at
+// all. A float of up to 4 significant digits (as the tables show floats)
+// becomes the range of floats that round to it (floatRange); any other
+// value is compared as it is.
+func paramFilter(p search.Param, text string) (tracker.ParamFilter, bool) {
+	f := tracker.ParamFilter{Name: p.Name}
+	v, isDecimal := parseDecimal(text)
+	shown := isDecimal && sigDigits(text) <= displayDigits
 	switch p.Kind {
 	case search.ParamCategorical, search.ParamFixed:
 		choices := p.Choices
 		if p.Kind == search.ParamFixed {
 			choices = []search.Value{p.Value}
 		}
-		var out []search.Value
+		var matched []search.Value
 		for _, c := range choices {
 			if valueMatches(c, text) {
-				out = append(out, c)
+				matched = append(matched, c)
 			}
 		}
-		return out, len(out) > 0, nil
+		if len(matched) == 0 {
+			return f, false
+		}
+		if shown && slices.ContainsFunc(matched, func(c search.Value) bool { return c.Kind == search.KindFloat }) {
+			f.Range = floatRange(v)
+			return f, true
+		}
+		// The choices text matches are one string, one bool, or
+		// numbers equal to text.
+		f.Value = matched[0]
+		return f, true
 	case search.ParamInt:
-		v, ok := parseDecimal(text)
-		if !ok || v != math.Trunc(v) || v < float64(p.IntMin) || v > float64(p.IntMax) {
-			return nil, false, nil
+		if !isDecimal || v != math.Trunc(v) || v < float64(p.IntMin) || v > float64(p.IntMax) {
+			return f, false
 		}
 		n := int64(v)
 		if (n-p.IntMin)%p.Step != 0 {
-			return nil, false, nil
+			return f, false
 		}
-		return []search.Value{search.Int(n)}, true, nil
+		f.Value = search.Int(n)
+		return f, true
 	case search.ParamFloat:
 		if !inRange(text, p.Min, p.Max) {
-			return nil, false, nil
+			return f, false
 		}
-		if v, _ := parseDecimal(text); sigDigits(text) > displayDigits {
-			return []search.Value{search.Float(v)}, true, nil // exactly: the store compares it
+		if shown {
+			f.Range = floatRange(v)
+		} else {
+			f.Value = search.Float(v)
 		}
-		trials, err := st.Trials(ctx, s.ID)
-		if err != nil {
-			return nil, false, err
-		}
-		var out []search.Value
-		for _, t := range trials {
-			pv, ok := t.Params[p.Name]
-			x, isNum := pv.AsFloat()
-			if ok && isNum && floatMatches(x, text) && !slices.Contains(out, pv) {
-				out = append(out, pv)
-			}
-		}
-		return out, true, nil
+		return f, true
 	}
-	return nil, false, nil
+	return f, false
+}
+
+// floatRange returns the floats x that round to v at displayDigits
+// significant digits, as floatMatches compares them: since rounding is
+// monotone they form one interval, whose ends are found by bisection over
+// the float64s in order. The interval need not be centred on v: 10 keeps
+// [9.9995, 10.005).
+func floatRange(v float64) *tracker.NumberRange {
+	r := roundSig(v, displayDigits)
+	lo := firstTrue(orderedKey(math.Inf(-1)), orderedKey(v), func(k int64) bool { return roundSig(fromKey(k), displayDigits) >= r })
+	above := firstTrue(orderedKey(v), orderedKey(math.Inf(1)), func(k int64) bool { return roundSig(fromKey(k), displayDigits) > r })
+	return &tracker.NumberRange{Min: fromKey(lo), Max: fromKey(above - 1)}
+}
+
+// orderedKey maps a float64 (not NaN) to an integer that orders as the
+// floats do, with adjacent floats on adjacent integers; -0 and 0 share 0.
+func orderedKey(x float64) int64 {
+	b := math.Float64bits(x)
+	if b>>63 == 1 {
+		return -int64(b &^ (1 << 63))
+	}
+	return int64(b)
+}
+
+// fromKey is the inverse of orderedKey.
+func fromKey(k int64) float64 {
+	if k < 0 {
+		return -math.Float64frombits(uint64(-k))
+	}
+	return math.Float64frombits(uint64(k))
+}
+
+// firstTrue returns the smallest k in [a, b] for which pred holds, given
+// that pred(b) holds and pred is false then true over [a, b].
+func firstTrue(a, b int64, pred func(int64) bool) int64 {
+	for a < b {
+		// b-a may exceed the int64 range; as a uint64 it does not.
+		m := a + int64(uint64(b-a)/2)
+		if pred(m) {
+			b = m
+		} else {
+			a = m + 1
+		}
+	}
+	return a
+}
+
+// mergeFilters returns the one filter that selects what both a and b
+// select, which come from the same --where value in two studies, and false
+// when no filter does: a number in one and a string or bool in the other.
+// Numbers that match the same value are equal, or within its range.
+func mergeFilters(a, b tracker.ParamFilter) (tracker.ParamFilter, bool) {
+	switch {
+	case a.Range != nil:
+		return a, b.Range != nil || isNumber(b.Value)
+	case b.Range != nil:
+		return b, isNumber(a.Value)
+	case isNumber(a.Value) && isNumber(b.Value):
+		return a, true
+	}
+	return a, a.Value == b.Value
+}
+
+func isNumber(v search.Value) bool { return v.Kind == search.KindInt || v.Kind == search.KindFloat }
+
+// kindOf names what a filter selects, for errors.
+func kindOf(f tracker.ParamFilter) string {
+	switch {
+	case f.Range != nil || isNumber(f.Value):
+		return "a number"
+	case f.Value.Kind == search.KindBool:
+		return "a bool"
+	}
+	return "a string"
 }
 
 // resolveWhere checks the --where arguments against the spaces of the
-// studies in scope (the one named, or all) and turns them into leaderboard
-// filters. A parameter no study has, or a value that cannot be one of the
-// parameter's (units=abc, sampling=bogus, dropout=0.7 for a range up to
-// 0.5), is a usage error saying what the parameter takes, where the store
-// would answer with an empty leaderboard. A value selects every stored
-// value it matches (a float as floatMatches reads it), so the filters come
-// as sets: the leaderboard is the union of one query per set. A study
-// whose stored spec does not parse (written by another version) disables
-// the checks: the values are then read as guessValue reads them.
-func resolveWhere(ctx context.Context, st store, study string, args []whereArg) ([][]tracker.ParamFilter, error) {
+// studies in scope (the one named, or all) and turns each into one
+// leaderboard filter. A parameter no study has, or a value that cannot be
+// one of the parameter's (units=abc, sampling=bogus, dropout=0.7 for a
+// range up to 0.5), is a usage error saying what the parameter takes,
+// where the store would answer with an empty leaderboard. A float as the
+// tables show it selects every value that rounds to it (floatMatches) as
+// a range. A study whose stored spec does not parse (written by another
+// version) disables the checks: the values are then read as guessValue
+// reads them.
+func resolveWhere(ctx context.Context, st store, study string, args []whereArg) ([]tracker.ParamFilter, error) {
 	if len(args) == 0 {
-		return [][]tracker.ParamFilter{nil}, nil
+		return nil, nil
 	}
-	guessed := func() [][]tracker.ParamFilter {
+	guessed := func() []tracker.ParamFilter {
 		fs := make([]tracker.ParamFilter, len(args))
 		for i, a := range args {
 			fs[i] = tracker.ParamFilter{Name: a.name, Value: guessValue(a.text)}
+			if fs[i].Value.Kind == search.KindFloat && sigDigits(a.text) <= displayDigits {
+				fs[i].Range = floatRange(fs[i].Value.Float)
+			}
 		}
-		return [][]tracker.ParamFilter{fs}
+		return fs
 	}
 	list, err := st.Studies(ctx)
 	if err != nil {
@@ -272,32 +349,33 @@ func resolveWhere(ctx context.Context, st store, study string, args []whereArg) 
 		}
 		return nil, usagef("leaderboard: --where %s: no study has a parameter %q; the parameters are %s", a.name, a.name, strings.Join(perStudy, "; "))
 	}
-	values := make([][]search.Value, len(args))
+	filters := make([]tracker.ParamFilter, len(args))
 	for i, a := range args {
 		var takes, studies []string
-		accepted := false
+		var first string // the study filters[i] first came from
 		for _, s := range scope {
 			p, ok := s.params[a.name]
 			if !ok {
 				continue
 			}
-			vs, ok, err := paramValues(ctx, st, s.study, p, a.text)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
+			f, ok := paramFilter(p, a.text)
+			switch {
+			case !ok:
 				takes, studies = append(takes, describeParam(p)), append(studies, s.study.Name)
 				continue
+			case first == "":
+				filters[i], first = f, s.study.Name
+				continue
 			}
-			accepted = true
-			for _, v := range vs {
-				if !slices.Contains(values[i], v) {
-					values[i] = append(values[i], v)
-				}
+			merged, ok := mergeFilters(filters[i], f)
+			if !ok {
+				return nil, usagef("leaderboard: --where %s: %s is %s in study %s but %s in study %s; name one with --study",
+					a, a.text, kindOf(filters[i]), first, kindOf(f), s.study.Name)
 			}
+			filters[i] = merged
 		}
 		switch {
-		case accepted:
+		case first != "":
 		case len(takes) == 1:
 			return nil, usagef("leaderboard: --where %s: %s takes %s, got %q", a, a.name, takes[0], a.text)
 		default:
@@ -307,59 +385,5 @@ func resolveWhere(ctx context.Context, st store, study string, args []whereArg) 
 			return nil, usagef("leaderboard: --where %s: %s takes %s, got %q", a, a.name, strings.Join(takes, "; "), a.text)
 		}
 	}
-	// One query per combination of the values each argument selects.
-	sets := [][]tracker.ParamFilter{nil}
-	for i, a := range args {
-		if len(sets)*len(values[i]) > maxWhereQueries {
-			return nil, usagef("leaderboard: --where %s matches %d recorded values, too many with the other filters; give more digits", a, len(values[i]))
-		}
-		var next [][]tracker.ParamFilter
-		for _, set := range sets {
-			for _, v := range values[i] {
-				next = append(next, append(slices.Clone(set), tracker.ParamFilter{Name: a.name, Value: v}))
-			}
-		}
-		sets = next
-	}
-	return sets, nil
-}
-
-// leaderboardUnion runs the leaderboard once per filter set and merges the
-// entries in the leaderboard's order (see tracker.Entry), keeping the first
-// q.Limit.
-func leaderboardUnion(ctx context.Context, st store, q tracker.LeaderboardQuery, sets [][]tracker.ParamFilter) ([]tracker.Entry, error) {
-	if len(sets) == 1 {
-		q.Where = sets[0]
-		return st.Leaderboard(ctx, q)
-	}
-	var entries []tracker.Entry
-	for _, set := range sets {
-		q.Where = set
-		es, err := st.Leaderboard(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, es...)
-	}
-	if len(entries) == 0 {
-		return entries, nil
-	}
-	var study *search.Study
-	if q.Study != "" {
-		s, err := st.StudyByName(ctx, q.Study)
-		if err != nil {
-			return nil, err
-		}
-		study = &s
-	}
-	plan, err := q.Plan(study)
-	if err != nil {
-		return nil, err
-	}
-	key := func(e tracker.Entry) rankKey {
-		return rankKey{value: e.Value, valLoss: valueOr(e.Metrics, "val_loss"), id: e.TrialID}
-	}
-	slices.SortFunc(entries, func(a, b tracker.Entry) int { return compareRank(plan.Direction, key(a), key(b)) })
-	entries = slices.CompactFunc(entries, func(a, b tracker.Entry) bool { return a.TrialID == b.TrialID })
-	return entries[:min(len(entries), plan.Limit)], nil
+	return filters, nil
 }

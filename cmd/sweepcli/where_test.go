@@ -3,6 +3,7 @@ package sweepcli
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"math"
 	"path/filepath"
 	"slices"
@@ -54,6 +55,37 @@ func TestFloatMatches(t *testing.T) {
 	}
 }
 
+func TestFloatRange(t *testing.T) {
+	t.Parallel()
+	// Each end is the float64 nearest the half-way decimal (v ± half a
+	// unit of the 4th digit), or its neighbour towards v where that float
+	// lies beyond the half-way point and so rounds away: 0.19995 is
+	// 0.1999499999... in binary and shows as 0.1999.
+	tests := []struct {
+		v      float64
+		lo, hi float64
+	}{
+		{0.2, math.Nextafter(0.19995, 1), math.Nextafter(0.20005, 0)},
+		{10, math.Nextafter(9.9995, 10), math.Nextafter(10.005, 0)}, // a decade edge: twice as wide above
+		{0.001891, 0.0018905, 0.0018915},                            // learning_rate as the table shows it
+		{-0.25, -0.25005, -0.24995},
+		{0, 0, 0},                     // 0 shows as 0 alone
+		{1e-320, 1e-320, 1.0005e-320}, // subnormal: the unit is two float64 steps
+	}
+	for _, tc := range tests {
+		r := floatRange(tc.v)
+		if r.Min != tc.lo || r.Max != tc.hi {
+			t.Errorf("floatRange(%v) = [%v, %v], want [%v, %v]", tc.v, r.Min, r.Max, tc.lo, tc.hi)
+		}
+		text := strconv.FormatFloat(tc.v, 'g', displayDigits, 64)
+		below, above := math.Nextafter(r.Min, math.Inf(-1)), math.Nextafter(r.Max, math.Inf(1))
+		if !floatMatches(r.Min, text) || !floatMatches(r.Max, text) || floatMatches(below, text) || floatMatches(above, text) {
+			t.Errorf("floatRange(%v) = [%v, %v]: %q matches %v, %v inside and %v, %v outside", tc.v, r.Min, r.Max, text,
+				floatMatches(r.Min, text), floatMatches(r.Max, text), floatMatches(below, text), floatMatches(above, text))
+		}
+	}
+}
+
 func TestSigDigits(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -69,8 +101,10 @@ func TestSigDigits(t *testing.T) {
 	}
 }
 
-// whereStore is a store holding one study whose trials' leaderboard
-// applies the filters as the real stores do: exact equality.
+// whereStore is a store holding one study whose leaderboard applies the
+// filters as the real stores do: a range to numbers, a value exactly, ints
+// and floats numerically. It has no Trials: resolving --where must not
+// read the trials.
 type whereStore struct {
 	store
 	study  search.Study
@@ -88,12 +122,27 @@ func (s *whereStore) StudyByName(_ context.Context, name string) (search.Study, 
 	return s.study, nil
 }
 
-func (s *whereStore) Trials(context.Context, int64) ([]search.Trial, error) { return s.trials, nil }
-
 func (s *whereStore) Leaderboard(_ context.Context, q tracker.LeaderboardQuery) ([]tracker.Entry, error) {
+	if _, err := q.Plan(&s.study); err != nil {
+		return nil, err
+	}
+	holds := func(p search.Params, f tracker.ParamFilter) bool {
+		v, ok := p[f.Name]
+		x, isNum := v.AsFloat()
+		switch {
+		case !ok:
+			return false
+		case f.Range != nil:
+			return isNum && f.Range.Min <= x && x <= f.Range.Max
+		case isNumber(f.Value):
+			y, _ := f.Value.AsFloat()
+			return isNum && x == y
+		}
+		return v == f.Value
+	}
 	var out []tracker.Entry
 	for _, t := range s.trials {
-		if !slices.ContainsFunc(q.Where, func(f tracker.ParamFilter) bool { return t.Params[f.Name] != f.Value }) {
+		if !slices.ContainsFunc(q.Where, func(f tracker.ParamFilter) bool { return !holds(t.Params, f) }) {
 			out = append(out, tracker.Entry{TrialID: t.ID, Study: s.study.Name, Value: t.Result.Value, Params: t.Params})
 		}
 	}
@@ -103,8 +152,7 @@ func (s *whereStore) Leaderboard(_ context.Context, q tracker.LeaderboardQuery) 
 
 // TestWhereDisplayedFloat checks that a float copied from the table selects
 // every trial it was shown for, where several recorded values display
-// alike: the leaderboard is then the union of one query per value, in the
-// leaderboard's order.
+// alike, with one filter per --where.
 func TestWhereDisplayedFloat(t *testing.T) {
 	t.Parallel()
 	spec := "data: {path: x.csv}\nsearch:\n  space:\n    learning_rate: {min: 0.001, max: 0.01, log: true}\n    units: {values: [8, 16]}\n"
@@ -142,12 +190,14 @@ func TestWhereDisplayedFloat(t *testing.T) {
 			}
 			args = append(args, a)
 		}
-		q := tracker.LeaderboardQuery{Study: "s", Limit: tc.limit}
-		sets, err := resolveWhere(context.Background(), st, "s", args)
+		where, err := resolveWhere(context.Background(), st, "s", args)
 		if err != nil {
 			t.Fatalf("%q: %v", tc.where, err)
 		}
-		entries, err := leaderboardUnion(context.Background(), st, q, sets)
+		if len(where) != len(args) {
+			t.Errorf("--where %q: %d filters, want one each", tc.where, len(where))
+		}
+		entries, err := st.Leaderboard(context.Background(), tracker.LeaderboardQuery{Study: "s", Limit: tc.limit, Where: where})
 		if err != nil {
 			t.Fatalf("%q: %v", tc.where, err)
 		}
@@ -221,4 +271,106 @@ func FuzzFloatMatches(f *testing.F) {
 			t.Errorf("%v matches %q, every digit of %v", y, full, x)
 		}
 	})
+}
+
+// FuzzFloatRange checks that the range a float --where value becomes holds
+// exactly the floats floatMatches matches with it: x, and the floats at and
+// just beyond both ends.
+func FuzzFloatRange(f *testing.F) {
+	f.Add(0.2, 0.19995, uint8(3))
+	f.Add(10.0, 10.004999999999999, uint8(7))
+	f.Add(0.0018911619288437792, 0.001891, uint8(3))
+	f.Add(-0.25, -0.2499, uint8(1))
+	f.Add(0.0, math.Copysign(0, -1), uint8(0))
+	f.Add(1e-320, 5e-324, uint8(2))
+	f.Add(1.7976e308, math.MaxFloat64, uint8(3))
+	f.Fuzz(func(t *testing.T, v, x float64, digits uint8) {
+		format := byte('g')
+		if digits&4 != 0 {
+			format = 'e' // keeps trailing zeros: 2.000e-01
+		}
+		text := strconv.FormatFloat(v, format, int(digits%displayDigits), 64)
+		parsed, ok := parseDecimal(text)
+		if !ok || sigDigits(text) > displayDigits || math.IsNaN(x) {
+			return
+		}
+		r := floatRange(parsed)
+		if math.IsInf(r.Min, 0) || math.IsInf(r.Max, 0) || r.Min > r.Max {
+			t.Fatalf("%q: range [%v, %v]", text, r.Min, r.Max)
+		}
+		below, above := math.Nextafter(r.Min, math.Inf(-1)), math.Nextafter(r.Max, math.Inf(1))
+		for _, y := range []float64{x, r.Min, r.Max, below, above} {
+			if in := r.Min <= y && y <= r.Max; in != floatMatches(y, text) {
+				t.Errorf("%q: %v in [%v, %v] is %v, floatMatches %v", text, y, r.Min, r.Max, in, !in)
+			}
+		}
+	})
+}
+
+// TestWhereNoMatch checks that a leaderboard that --where leaves empty
+// says which filters matched nothing.
+func TestWhereNoMatch(t *testing.T) {
+	env := Env{DB: filepath.Join(t.TempDir(), "s.db")}
+	if r := sweep(t, env, "run", quickstart, "--trials", "1", "--study", "q"); r.code != 0 {
+		t.Fatalf("run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r := sweep(t, env, "leaderboard", "--study", "q", "--format", "json")
+	var entries []struct{ Params search.Params }
+	if err := json.Unmarshal([]byte(r.stdout), &entries); err != nil || len(entries) != 1 {
+		t.Fatalf("leaderboard: %v\n%s%s", err, r.stdout, r.stderr)
+	}
+	other := "16"
+	if entries[0].Params["units"] == search.Int(16) {
+		other = "32"
+	}
+	tests := []struct {
+		where []string
+		want  string
+	}{
+		{[]string{"units=" + other}, "no complete trial matches --where units=" + other + "\n"},
+		{[]string{"units=" + other, "dropout=0.25"}, "no complete trial matches --where units=" + other + " --where dropout=0.25\n"},
+	}
+	for _, tc := range tests {
+		args := []string{"leaderboard", "--study", "q"}
+		for _, w := range tc.where {
+			args = append(args, "--where", w)
+		}
+		if r := sweep(t, env, args...); r.code != ExitOK || r.stdout != tc.want {
+			t.Errorf("%q: exit %d, stdout %q, want %q\n%s", args, r.code, r.stdout, tc.want, r.stderr)
+		}
+	}
+}
+
+func TestMergeFilters(t *testing.T) {
+	t.Parallel()
+	rng := &tracker.NumberRange{Min: 0.19995, Max: 0.20005}
+	num := func(v search.Value) tracker.ParamFilter { return tracker.ParamFilter{Name: "p", Value: v} }
+	ranged := tracker.ParamFilter{Name: "p", Range: rng}
+	tests := []struct {
+		name string
+		a, b tracker.ParamFilter
+		want string // the merged filter, or "none"
+	}{
+		{"same range", ranged, ranged, "range"},
+		{"range and number", ranged, num(search.Float(0.2)), "range"},
+		{"number and range", num(search.Int(64)), ranged, "range"},
+		{"int and float", num(search.Int(64)), num(search.Float(64)), "64"},
+		{"same string", num(search.String("a")), num(search.String("a")), "a"},
+		{"range and string", ranged, num(search.String("0.2")), "none"},
+		{"number and bool", num(search.Int(1)), num(search.Bool(true)), "none"},
+		{"string and bool", num(search.String("true")), num(search.Bool(true)), "none"},
+	}
+	for _, tc := range tests {
+		f, ok := mergeFilters(tc.a, tc.b)
+		got := "none"
+		switch {
+		case ok && f.Range != nil:
+			got = "range"
+		case ok:
+			got = f.Value.String()
+		}
+		if got != tc.want {
+			t.Errorf("%s: mergeFilters = %s, want %s", tc.name, got, tc.want)
+		}
+	}
 }
