@@ -24,12 +24,20 @@ const (
 // sqlite://PATH, file:PATH and plain file paths are SQLite. Any other
 // scheme:// is an error, as is an empty DSN and one that would be a
 // keyword/value DSN but for the case of its keywords ("HOST=db USER=x"),
-// which libpq and pgx do not read as connection keywords.
+// which libpq and pgx do not read as connection keywords, and a
+// keyword/value DSN with a libpq keyword in upper case ("host=h
+// PASSWORD=x"). The error names the keyword, never a value.
 func BackendOf(dsn string) (Backend, error) {
 	if strings.TrimSpace(dsn) == "" {
 		return "", errors.New("empty DSN: want a file path, sqlite:PATH, postgres://URL or key=value pairs (host=H dbname=D)")
 	}
 	if IsKeywordDSN(dsn) {
+		// pgx passes a keyword it does not know to the server as a
+		// setting, which the server refuses with a FATAL naming neither
+		// the DSN nor the case.
+		if k, _ := keywordDSN(dsn, true); k != "" {
+			return "", fmt.Errorf("%q is not a connection keyword: libpq keywords are lowercase; write %s", k, strings.ToLower(k))
+		}
 		return BackendPostgres, nil
 	}
 	if k, ok := upperKeyword(dsn); ok {

@@ -126,7 +126,12 @@ func TestKeywordDSNCase(t *testing.T) {
 	}{
 		{"host=db user=x", true, BackendPostgres, ""},
 		{"host = db user = x", true, BackendPostgres, ""},
-		{"application_name=x HOST=h", true, BackendPostgres, ""},
+		{"application_name=x HOST=h", true, "", `"HOST" is not a connection keyword: libpq keywords are lowercase; write host`},
+		{"host=h PASSWORD=s3cret", true, "", `"PASSWORD" is not a connection keyword: libpq keywords are lowercase; write password`},
+		{"host=h password=s3cret SSLMODE=disable", true, "", `"SSLMODE" is not a connection keyword`},
+		{"host=h user=u Password = s3cret", true, "", `"Password" is not a connection keyword`},
+		{"host=h TimeZone=UTC", true, BackendPostgres, ""}, // a server setting, not a libpq keyword
+		{"host=h password='a B=c'", true, BackendPostgres, ""},
 		{"dbname=d", true, BackendPostgres, ""},
 		{"HOST=db USER=x", false, "", `"HOST" is not a connection keyword: libpq keywords are lowercase`},
 		{"Host=db", false, "", `"Host" is not a connection keyword`},
