@@ -19,6 +19,7 @@ import (
 
 	"github.com/sweep-ml/sweep/experiments"
 	"github.com/sweep-ml/sweep/search"
+	"github.com/sweep-ml/sweep/tracker"
 )
 
 // Exit codes of Main.
@@ -279,16 +280,24 @@ func dbFlag() cli.Flag {
 
 // dsn returns the store DSN: --db, SWEEP_DB, or the default file. An
 // empty --db is a usage error rather than a fallback to the others, which
-// would open a store the command line did not name.
+// would open a store the command line did not name, and so is a --db that
+// names no store (see tracker.BackendOf); such a SWEEP_DB is an error
+// naming SWEEP_DB. Neither error shows the DSN's password.
 func (c *commands) dsn(ctx *cli.Context) (string, error) {
 	if ctx.IsSet("db") {
 		v := ctx.String("db")
 		if strings.TrimSpace(v) == "" {
 			return "", usagef("--db: empty DSN: leave --db out to use $SWEEP_DB, else %s", DefaultDB)
 		}
+		if _, err := tracker.BackendOf(v); err != nil {
+			return "", usagef("--db: %v", tracker.RedactError(err, tracker.Secrets(v)))
+		}
 		return v, nil
 	}
 	if c.env.DB != "" {
+		if _, err := tracker.BackendOf(c.env.DB); err != nil {
+			return "", fmt.Errorf("SWEEP_DB: %w", tracker.RedactError(err, tracker.Secrets(c.env.DB)))
+		}
 		return c.env.DB, nil
 	}
 	return DefaultDB, nil

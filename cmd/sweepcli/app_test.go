@@ -307,6 +307,9 @@ func TestUserErrors(t *testing.T) {
 		{"empty --db=", []string{"show", "1", "--db="}, 2, "sweep: --db: empty DSN"},
 		{"blank --db", []string{"leaderboard", "--db", " "}, 2, "sweep: --db: empty DSN"},
 		{"empty --db for run", []string{"run", quickstart, "--db", ""}, 2, "sweep: --db: empty DSN"},
+		{"upper-case keyword in --db", []string{"studies", "--db", "host=h PASSWORD=hunter2secret"}, 2, `sweep: --db: "PASSWORD" is not a connection keyword: libpq keywords are lowercase; write password`},
+		{"upper-case --db for run", []string{"run", quickstart, "--db", "HOST=h"}, 2, `sweep: --db: "HOST" is not a connection keyword`},
+		{"unknown scheme in --db", []string{"leaderboard", "--db", "mysql://u:hunter2secret@h/d"}, 2, `sweep: --db: unknown DSN scheme "mysql"`},
 		{"empty --study", []string{"leaderboard", "--study", ""}, 2, "sweep: leaderboard: --study: empty study name: leave --study out to rank across all studies"},
 		{"empty --study for run", []string{"run", quickstart, "--study", ""}, 2, `sweep: run: --study: must be 1 to 100 characters`},
 		{"predict without data", []string{"predict", "1", "--db", db}, 2, "predict: --data CSV is required"},
@@ -543,6 +546,17 @@ func TestKeywordDSN(t *testing.T) {
 	}
 	if files, _ := os.ReadDir(dir); len(files) > 0 {
 		t.Errorf("the commands created %s in the working directory", files[0].Name())
+	}
+}
+
+// TestBadSweepDB checks that a SWEEP_DB naming no store is an error that
+// names SWEEP_DB, not --db, and hides the password.
+func TestBadSweepDB(t *testing.T) {
+	t.Parallel()
+	r := sweep(t, Env{DB: "host=h PASSWORD=hunter2secret"}, "studies")
+	want := "sweep: SWEEP_DB: \"PASSWORD\" is not a connection keyword: libpq keywords are lowercase; write password\n"
+	if r.code != ExitFailure || r.stderr != want {
+		t.Errorf("exit %d, stderr %q; want exit %d, %q", r.code, r.stderr, ExitFailure, want)
 	}
 }
 
