@@ -35,7 +35,7 @@ func (c *commands) runCommand() *cli.Command {
 			&cli.IntFlag{Name: "trials", Usage: "`N` trials in the study", DefaultText: "the spec's search.trials"},
 			&cli.GenericFlag{Name: "timeout", Value: &durationValue{}, Usage: "stop scheduling new trials after this `DURATION`, e.g. 8h, or a number of seconds", DefaultText: "the spec's search.timeout"},
 			&cli.Uint64Flag{Name: "seed", Usage: "study `SEED`", DefaultText: "the spec's seed"},
-			&cli.GenericFlag{Name: "grace", Value: &durationValue{}, Usage: "`DURATION` running trials may take to finish after the first interrupt or the timeout, before they are cancelled", DefaultText: "1m"},
+			&cli.GenericFlag{Name: "grace", Value: &durationValue{positive: true}, Usage: "`DURATION` running trials may take to finish after the first interrupt or the timeout, before they are cancelled", DefaultText: "1m"},
 		},
 		Action: c.run,
 	}
@@ -278,9 +278,6 @@ var specFlags = map[string]string{
 // the result. The spec file was valid on its own, so a field error now is
 // the flag's, and is reported as a usage error naming the flag.
 func applyRunFlags(ctx *cli.Context, spec *experiments.Spec) error {
-	if ctx.IsSet("grace") && durationOf(ctx, "grace") <= 0 {
-		return usagef("run: --grace: must be positive, got %s", durationOf(ctx, "grace"))
-	}
 	if ctx.IsSet("study") {
 		spec.Name = ctx.String("study")
 	}
@@ -314,11 +311,18 @@ func applyRunFlags(ctx *cli.Context, spec *experiments.Spec) error {
 // durationValue is the value of a duration flag, read as the spec reads
 // its durations (experiments.ParseDuration): "8h", "90s", or a bare number
 // of seconds.
-type durationValue struct{ d time.Duration }
+type durationValue struct {
+	d time.Duration
+	// positive rejects 0 as well as negative durations, with one message.
+	positive bool
+}
 
 // Set parses s with experiments.ParseDuration.
 func (v *durationValue) Set(s string) error {
 	d, err := experiments.ParseDuration(s)
+	if v.positive && (err == nil && d == 0 || err != nil && isNegativeDuration(s)) {
+		return fmt.Errorf("%q is not positive: want a duration above 0, such as 30s or 2m", s)
+	}
 	if err != nil {
 		return err
 	}
@@ -331,6 +335,13 @@ func (v *durationValue) String() string {
 		return ""
 	}
 	return v.d.String()
+}
+
+// isNegativeDuration reports whether s is a duration with a minus sign.
+func isNegativeDuration(s string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(s), "-")
+	_, err := experiments.ParseDuration(rest)
+	return ok && err == nil
 }
 
 // durationOf returns the value of the duration flag name; 0 when unset.

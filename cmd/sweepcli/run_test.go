@@ -177,7 +177,11 @@ func TestRunFlagErrors(t *testing.T) {
 		{[]string{"--timeout", "-1s"}, `--timeout: "-1s" is negative`},
 		{[]string{"--timeout", "5x"}, `--timeout: "5x" is not a duration`},
 		{[]string{"--grace", "soon"}, `--grace: "soon" is not a duration`},
-		{[]string{"--grace", "0s"}, "run: --grace: must be positive, got 0s"},
+		{[]string{"--grace", "0s"}, `--grace: "0s" is not positive: want a duration above 0, such as 30s or 2m`},
+		{[]string{"--grace", "0"}, `--grace: "0" is not positive: want a duration above 0, such as 30s or 2m`},
+		{[]string{"--grace", "-1s"}, `--grace: "-1s" is not positive: want a duration above 0, such as 30s or 2m`},
+		{[]string{"--grace", "-2"}, `--grace: "-2" is not positive: want a duration above 0, such as 30s or 2m`},
+		{[]string{"--timeout", "-2"}, `--timeout: "-2" seconds is outside 0 to 1e9 seconds`},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
