@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -149,6 +150,40 @@ func TestWriteStudies(t *testing.T) {
 		"q      13      4         3       2       1            3        val_loss (minimize)  0.2500  7        2026-12-03 19:17:22\n"
 	if buf.String() != want {
 		t.Errorf("studies table:\n%s\nwant\n%s", buf.String(), want)
+	}
+}
+
+// TestReadmeStudies checks the README's sweep studies sample against the
+// table writeStudies prints: the same header, and counts that add up to
+// trials as the README says.
+func TestReadmeStudies(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sample, ok := strings.Cut(string(readme), "$ sweep studies\n")
+	lines := strings.SplitN(sample, "\n", 3)
+	if !ok || len(lines) < 3 {
+		t.Fatal("README has no sweep studies sample")
+	}
+	var buf bytes.Buffer
+	writeStudies(&buf, []tracker.StudySummary{{Study: search.Study{Name: "quickstart"}}})
+	if head, _, _ := strings.Cut(buf.String(), "\n"); strings.Join(strings.Fields(lines[0]), " ") != strings.Join(strings.Fields(head), " ") {
+		t.Errorf("README header\n  %s\nwant\n  %s", lines[0], head)
+	}
+	cells := strings.Fields(lines[1])
+	if len(cells) < 7 {
+		t.Fatalf("README row %q", lines[1])
+	}
+	var n [6]int
+	for i := range n {
+		if n[i], err = strconv.Atoi(cells[1+i]); err != nil {
+			t.Fatalf("README row %q: %v", lines[1], err)
+		}
+	}
+	if sum := n[1] + n[2] + n[3] + n[4] + n[5]; sum != n[0] {
+		t.Errorf("README row %q: the counts add up to %d, not %d trials", lines[1], sum, n[0])
 	}
 }
 
