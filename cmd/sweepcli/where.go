@@ -2,6 +2,7 @@ package sweepcli
 
 import (
 	"context"
+	"errors"
 	"math"
 	"regexp"
 	"slices"
@@ -284,6 +285,31 @@ func kindOf(f tracker.ParamFilter) string {
 	return "a string"
 }
 
+// studiesInScope returns the study named, or every study when name is
+// empty; none when the named study does not exist. A named study is looked
+// up alone: the study list counts every study's trials.
+func studiesInScope(ctx context.Context, st store, name string) ([]search.Study, error) {
+	if name != "" {
+		s, err := st.StudyByName(ctx, name)
+		switch {
+		case errors.Is(err, search.ErrNotFound):
+			return nil, nil
+		case err != nil:
+			return nil, err
+		}
+		return []search.Study{s}, nil
+	}
+	list, err := st.Studies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]search.Study, len(list))
+	for i, s := range list {
+		out[i] = s.Study
+	}
+	return out, nil
+}
+
 // resolveWhere checks the --where arguments against the spaces of the
 // studies in scope (the one named, or all) and turns each into one
 // leaderboard filter. A parameter no study has, or a value that cannot be
@@ -308,16 +334,13 @@ func resolveWhere(ctx context.Context, st store, study string, args []whereArg) 
 		}
 		return fs
 	}
-	list, err := st.Studies(ctx)
+	list, err := studiesInScope(ctx, st, study)
 	if err != nil {
 		return nil, err
 	}
 	var scope []scopedStudy
 	for _, s := range list {
-		if study != "" && s.Study.Name != study {
-			continue
-		}
-		spec, err := experiments.StoredSpec(s.Study, ".")
+		spec, err := experiments.StoredSpec(s, ".")
 		if err != nil {
 			return guessed(), nil
 		}
@@ -325,7 +348,7 @@ func resolveWhere(ctx context.Context, st store, study string, args []whereArg) 
 		if err != nil {
 			return guessed(), nil
 		}
-		ss := scopedStudy{study: s.Study, params: map[string]search.Param{}}
+		ss := scopedStudy{study: s, params: map[string]search.Param{}}
 		for _, p := range space.Params {
 			ss.params[p.Name] = p
 			ss.names = append(ss.names, p.Name)
