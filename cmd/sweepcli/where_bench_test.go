@@ -17,7 +17,7 @@ var whereTrials = flag.Int("where-trials", 200000, "trials BenchmarkLeaderboardW
 // -where-trials trials in SQLite, against the same query with an int.
 // The study is a one-trial quickstart run; the seeded trials are copies of
 // its row with dropout spread over [0, 0.5) in about 100,000 distinct
-// values, so dropout=0.2 selects a few dozen trials, each its own value.
+// values, so dropout=0.2 selects 40 trials holding 20 distinct values.
 func BenchmarkLeaderboardWhereFloat(b *testing.B) {
 	db := filepath.Join(b.TempDir(), "where.db")
 	ctx := context.Background()
