@@ -319,7 +319,7 @@ func studiesInScope(ctx context.Context, st store, name string) ([]search.Study,
 // tables show it selects every value that rounds to it (floatMatches) as
 // a range. A study whose stored spec does not parse (written by another
 // version) disables the checks: the values are then read as guessValue
-// reads them.
+// reads them, a float of up to 4 significant digits as its range.
 func resolveWhere(ctx context.Context, st store, study string, args []whereArg) ([]tracker.ParamFilter, error) {
 	if len(args) == 0 {
 		return nil, nil
@@ -327,9 +327,10 @@ func resolveWhere(ctx context.Context, st store, study string, args []whereArg) 
 	guessed := func() []tracker.ParamFilter {
 		fs := make([]tracker.ParamFilter, len(args))
 		for i, a := range args {
-			fs[i] = tracker.ParamFilter{Name: a.name, Value: guessValue(a.text)}
-			if fs[i].Value.Kind == search.KindFloat && sigDigits(a.text) <= displayDigits {
-				fs[i].Range = floatRange(fs[i].Value.Float)
+			v := guessValue(a.text)
+			fs[i] = tracker.ParamFilter{Name: a.name, Value: v}
+			if v.Kind == search.KindFloat && sigDigits(a.text) <= displayDigits {
+				fs[i] = tracker.ParamFilter{Name: a.name, Range: floatRange(v.Float)}
 			}
 		}
 		return fs

@@ -211,6 +211,33 @@ func TestWhereDisplayedFloat(t *testing.T) {
 	}
 }
 
+// TestWhereWithoutSpec checks that where the stored spec does not parse
+// the values are guessed, a float as the table shows it still as a range.
+func TestWhereWithoutSpec(t *testing.T) {
+	t.Parallel()
+	st := &whereStore{study: search.Study{ID: 1, Name: "s", Spec: []byte("search: [not a spec"), Direction: search.Maximize}}
+	tests := []struct {
+		where string
+		want  tracker.ParamFilter
+	}{
+		{"lr=0.001234", tracker.ParamFilter{Name: "lr", Range: floatRange(0.001234)}},
+		{"lr=0.0012340123", tracker.ParamFilter{Name: "lr", Value: search.Float(0.0012340123)}},
+		{"units=8", tracker.ParamFilter{Name: "units", Value: search.Int(8)}},
+		{"opt=adam", tracker.ParamFilter{Name: "opt", Value: search.String("adam")}},
+	}
+	for _, tc := range tests {
+		a, err := parseWhere(tc.where)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := resolveWhere(context.Background(), st, "", []whereArg{a})
+		if err != nil || len(got) != 1 || got[0].Name != tc.want.Name || got[0].Value != tc.want.Value ||
+			(got[0].Range == nil) != (tc.want.Range == nil) || got[0].Range != nil && *got[0].Range != *tc.want.Range {
+			t.Errorf("--where %s: %+v, %v; want %+v", tc.where, got, err, tc.want)
+		}
+	}
+}
+
 // TestWhereBadValue checks that a --where value that cannot be a value of
 // the parameter is a usage error saying what the parameter takes, not an
 // empty leaderboard.
