@@ -77,12 +77,13 @@ func (Grid) Sample(space Space, k int, _ uint64, _ []Trial) (Params, error) {
 
 // Random draws every parameter independently: categorical uniformly among the
 // choices, int ranges uniformly among the steps (log-uniformly with Log),
-// float ranges uniformly (log-uniformly with Log). Each parameter of trial k
+// float ranges with a Count uniformly among their grid points, other float
+// ranges uniformly (log-uniformly with Log). Each parameter of trial k
 // is drawn from its own PCG stream seeded with (TrialSeed(studySeed, k),
 // FNV-1a of the parameter name), so adding a parameter to a space leaves the
 // draws of the others unchanged.
 //
-// In a discrete space (no float range wider than a point) of N
+// In a discrete space (no float range without a Count) of N
 // configurations, no configuration repeats until all N have been drawn:
 // trials are taken in rounds of N (trials 0…N-1, N…2N-1, …), and a draw that
 // repeats a configuration of an earlier trial of its round is redrawn from a
@@ -142,7 +143,7 @@ func (s Space) drawParams(seed uint64) Params {
 // one is a float range or N overflows.
 func (s Space) discreteSizes() ([]uint64, uint64) {
 	for _, p := range s.Params {
-		if p.Kind == ParamFloat && p.Min != p.Max {
+		if p.Kind == ParamFloat && p.Min != p.Max && p.Count == 0 {
 			return nil, 0
 		}
 	}
@@ -155,7 +156,12 @@ func (s Space) discreteSizes() ([]uint64, uint64) {
 			m = uint64(len(p.Choices))
 		case ParamInt:
 			m = uint64(p.IntMax-p.IntMin)/uint64(p.Step) + 1
-		case ParamFloat, ParamFixed:
+		case ParamFloat:
+			m = max(uint64(p.Count), 1)
+			if p.Min == p.Max {
+				m = 1
+			}
+		case ParamFixed:
 			m = 1
 		}
 		if m == 0 || n > math.MaxUint64/m {
@@ -181,6 +187,10 @@ func (s Space) drawIndex(sizes []uint64, seed uint64) uint64 {
 			j = uint64(rng.IntN(len(p.Choices)))
 		case ParamInt:
 			j = uint64(p.draw(rng).Int-p.IntMin) / uint64(p.Step)
+		case ParamFloat:
+			if sizes[i] > 1 {
+				j = uint64(rng.IntN(p.Count))
+			}
 		}
 		idx = idx*sizes[i] + j
 	}
@@ -328,6 +338,9 @@ func (p Param) draw(rng *rand.Rand) Value {
 	case ParamFloat:
 		if p.Min == p.Max {
 			return Float(p.Min)
+		}
+		if p.Count > 0 {
+			return p.gridValue(rng.IntN(p.Count))
 		}
 		u := rng.Float64()
 		if p.Log {

@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -29,6 +30,7 @@ func TestRandomDiscreteNoRepeatsWithinRound(t *testing.T) {
 		{"log int", Space{[]Param{IntRange("units", 1, 64, 1).WithLog()}}, 64},
 		{"one choice each", Space{[]Param{Categorical("a", String("x")), Fixed("b", Bool(true))}}, 1},
 		{"two", Space{[]Param{Categorical("opt", String("adam"), String("sgd"))}}, 2},
+		{"float points", Space{[]Param{FloatRange("lr", 1e-3, 1e-1).WithLog().WithCount(3), FloatRange("dropout", 0, 0.2).WithCount(3)}}, 9},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +56,39 @@ func TestRandomDiscreteNoRepeatsWithinRound(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRandomFloatPoints: a float range with a count is drawn among its grid
+// points, as the grid sampler and the plan count it.
+func TestRandomFloatPoints(t *testing.T) {
+	t.Parallel()
+	space := Space{[]Param{
+		FloatRange("lr", 1e-3, 1e-1).WithLog().WithCount(3),
+		FloatRange("dropout", 0, 0.2).WithCount(3),
+		FloatRange("l2", 1e-6, 1e-2).WithLog(),
+	}}
+	points := map[string][]float64{"lr": {0.001, 0.01, 0.1}, "dropout": {0, 0.1, 0.2}}
+	counts := map[string]map[float64]int{"lr": {}, "dropout": {}}
+	for k := range 300 {
+		p, err := NewRandom().Sample(space, k, 5, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range points {
+			v := p[name].Float
+			if !slices.Contains(want, v) {
+				t.Fatalf("trial %d: %s = %v, want one of the grid points %v", k, name, v, want)
+			}
+			counts[name][v]++
+		}
+	}
+	for name, c := range counts {
+		for v, n := range c {
+			if n < 60 {
+				t.Errorf("%s = %v drawn %d times of 300, want about 100", name, v, n)
+			}
+		}
 	}
 }
 

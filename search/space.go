@@ -62,8 +62,9 @@ type Param struct {
 
 	// Count is the number of grid points of a float range, spread evenly
 	// (geometrically with Log) from Min to Max inclusive. A grid over a float
-	// range needs Count ≥ 2 (or 1 when Min == Max); random sampling ignores
-	// it. For explicit float values use Categorical instead.
+	// range needs Count ≥ 2 (or 1 when Min == Max); random sampling draws
+	// among the points too. 0 leaves the range continuous. For explicit
+	// float values use Categorical instead.
 	Count int
 
 	// Value is the value of a fixed parameter.
