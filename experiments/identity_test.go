@@ -80,7 +80,7 @@ func TestResumeDiff(t *testing.T) {
 
 // resumeNeutral are the Spec fields that may change on resuming.
 var resumeNeutral = map[string]bool{
-	"File": true, "Source": true, "Dir": true, "lines": true, "Name": true, "Seed": true,
+	"File": true, "Source": true, "Dir": true, "lines": true, "dataDir": true, "stored": true, "Name": true, "Seed": true,
 	"Search.Trials": true, "Search.Parallel": true, "Search.Timeout": true, "Search.TrialTimeout": true, "Search.Target": true, "Search.MaxRetries": true,
 	"Search.Space": true, // TestResumeDiff covers the space
 }

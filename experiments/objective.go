@@ -46,7 +46,11 @@ func LoadData(ctx context.Context, s *Spec) (*data.Table, error) {
 	t, err := data.Load(ctx, path, s.LoadOptions())
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, s.fieldError("data.path", fmt.Sprintf("data file %s does not exist", path))
+			msg := fmt.Sprintf("data file %s does not exist", path)
+			if s.stored && s.dataDir == "" {
+				msg += " (if the study ran elsewhere, point --data-dir at the directory holding the data)"
+			}
+			return nil, s.fieldError("data.path", msg)
 		}
 		// The loader's own errors already name the file and line.
 		msg := oneLine(err.Error())

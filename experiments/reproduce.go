@@ -48,8 +48,11 @@ func splitStored(stored []byte) (dir string, body []byte) {
 	return string(line[len(specDirHeader):]), rest
 }
 
-// StoredSpec parses the spec a study recorded. Its data path is resolved
-// against dataDir when not empty, else against the recorded spec directory.
+// StoredSpec parses the spec a study recorded. When dataDir is not empty,
+// a relative data path is resolved against it and an absolute one is
+// replaced by dataDir joined with the path's base name (the study ran
+// elsewhere); otherwise the path is resolved against the recorded spec
+// directory.
 func StoredSpec(study search.Study, dataDir string) (*Spec, error) {
 	dir, body := splitStored(study.Spec)
 	switch {
@@ -66,6 +69,7 @@ func StoredSpec(study search.Study, dataDir string) (*Spec, error) {
 	// sweep run --study and --seed override the file; the study holds
 	// what ran.
 	s.Name, s.Seed = study.Name, study.Seed
+	s.dataDir, s.stored = dataDir, true
 	return s, nil
 }
 
@@ -77,8 +81,10 @@ type TrialSource interface {
 
 // ReproduceOptions tune Reproduce.
 type ReproduceOptions struct {
-	// DataDir overrides the directory the spec's data path is resolved
-	// against (the recorded spec directory by default).
+	// DataDir is the directory holding the data when the study ran
+	// elsewhere: a relative data path is resolved against it and an
+	// absolute one is replaced by its base name in it (by default the
+	// path is resolved against the recorded spec directory).
 	DataDir string
 	// Code is the running build, compared with the recorded one
 	// [search.BuildCodeVersion()].

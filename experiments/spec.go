@@ -50,6 +50,11 @@ type Spec struct {
 
 	// lines maps field paths to the line they were written on.
 	lines map[string]int
+	// dataDir, set by StoredSpec, is the directory that replaces an
+	// absolute data path's directory; stored marks a spec read from a
+	// study record.
+	dataDir string
+	stored  bool
 }
 
 // DataSpec says how to load and prepare the data set.
@@ -716,9 +721,13 @@ func validStudyName(n string) bool {
 }
 
 // DataPath returns the data file's path resolved against the spec's
-// directory.
+// directory. For a stored spec read with a data directory, an absolute
+// path is replaced by its base name in that directory.
 func (s *Spec) DataPath() string {
 	if filepath.IsAbs(s.Data.Path) {
+		if s.dataDir != "" {
+			return filepath.Join(s.dataDir, filepath.Base(s.Data.Path))
+		}
 		return s.Data.Path
 	}
 	return filepath.Join(s.Dir, s.Data.Path)
