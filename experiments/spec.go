@@ -92,8 +92,10 @@ type DataSpec struct {
 	Sampling SamplingSpec
 }
 
-// SplitSpec gives the held-out fractions; both default to 0.2, and their sum
-// must be below 1. The split is stratified and fixed by the study seed.
+// SplitSpec gives the held-out fractions, each in (0, 1) and 0.2 by
+// default: Test of all rows, Validation of the rows left after the test
+// rows. The split is stratified and fixed by the study seed; a class too
+// small to keep a training row is an error when the data is loaded.
 type SplitSpec struct {
 	Test       float64
 	Validation float64
@@ -606,7 +608,6 @@ func (s *Spec) checks() []check {
 		{"data.missing_values", cond(len(d.MissingValues) > 0 || !s.given("data.missing_values"), "must list at least one value (leave the field out for the default list)")},
 		{"data.split.test", cond(d.Split.Test > 0 && d.Split.Test < 1, "must be between 0 and 1 (exclusive), got %g", d.Split.Test)},
 		{"data.split.validation", cond(d.Split.Validation > 0 && d.Split.Validation < 1, "must be between 0 and 1 (exclusive), got %g", d.Split.Validation)},
-		{"data.split", cond(d.Split.Test+d.Split.Validation < 1, "test + validation must be below 1, got %g", d.Split.Test+d.Split.Validation)},
 		{"data.impute", oneOf(d.Impute, imputers...)},
 		{"data.scale", oneOf(d.Scale, scalers...)},
 		{"data.sampling.strategy", oneOf(d.Sampling.Strategy, strategies...)},

@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -119,7 +120,7 @@ func TestParseErrors(t *testing.T) {
 		{"grid past any int", base + "search:\n  sampler: grid\n  trials: 10\n  space:\n    units: {min: 1, max: 65536}\n    batch_size: {min: 1, max: 1000000}\n    epochs: {min: 1, max: 100000}\n    layers: {min: 1, max: 16}\n    smote_k: {min: 1, max: 100}\n",
 			"t.yaml:7: search.space: grid of 1e+19 configurations is too large"},
 		{"range of strings", base + "search:\n  space:\n    optimizer: {min: 1, max: 2}\n", "search.space.optimizer: is a string parameter"},
-		{"split sum", "data:\n  path: x.csv\n  split: {test: 0.5, validation: 0.5}\n", "a.yaml:3: data.split: test + validation must be below 1, got 1"},
+		{"split validation 1", "data:\n  path: x.csv\n  split: {test: 0.5, validation: 1}\n", "a.yaml:3: data.split.validation: must be between 0 and 1 (exclusive), got 1"},
 		{"missing path", "name: t\nmodel: {epochs: 3}\n", "t.yaml: data.path: is required"},
 		{"text option", "name: t\ndata:\n  path: x.csv\n  text_options: {ngram_max: 9}\n", "t.yaml:4: data.text_options.ngram_max: 9, want <= 8"},
 		{"model via trainer", base + "model: {optimizer: sgd, nesterov: true, momentum: 0.5, epochs: 0}\n", "t.yaml:4: model.epochs: must be between 1 and 100000, got 0"},
@@ -308,6 +309,28 @@ func TestParseZeroWhereValid(t *testing.T) {
 				t.Errorf("got %#v, want %#v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestParseSplit: validation is a fraction of the rows left after the test
+// rows, so the two fractions need not sum below 1 (0.5 and 0.6 leave 20% of
+// the rows to train).
+func TestParseSplit(t *testing.T) {
+	t.Parallel()
+	for _, want := range []SplitSpec{
+		{Test: 0.5, Validation: 0.6},
+		{Test: 0.9, Validation: 0.9},
+		{Test: 0.1, Validation: 0.1},
+	} {
+		src := fmt.Sprintf("data: {path: x.csv, split: {test: %g, validation: %g}}\n", want.Test, want.Validation)
+		s, err := Parse("a.yaml", ".", []byte(src))
+		if err != nil {
+			t.Errorf("split %+v: %v", want, err)
+			continue
+		}
+		if s.Data.Split != want {
+			t.Errorf("split %+v parsed as %+v", want, s.Data.Split)
+		}
 	}
 }
 
