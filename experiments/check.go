@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/sweep-ml/sweep/search"
@@ -82,6 +83,11 @@ func (o *Objective) Check(ctx context.Context) error {
 		if err == nil {
 			return ""
 		}
+		// The bounds' own message is the whole story; the loader's
+		// context would repeat the field.
+		if dfe := (*text.DFRangeError)(nil); errors.As(err, &dfe) {
+			return dfe.Error()
+		}
 		return strings.TrimPrefix(oneLine(err.Error()), "resample: ")
 	}
 	if msg := prepare(base); msg != "" {
@@ -90,7 +96,7 @@ func (o *Objective) Check(ctx context.Context) error {
 		}
 		if name := o.dfCause(base, prepare); name != "" {
 			if v, ok := base[name]; ok {
-				return o.spec.fieldError("search.space."+name, fmt.Sprintf("value %s: %s", v, msg))
+				return o.spec.fieldError("search.space."+name, fmt.Sprintf("value %s: %s", specValue(v), msg))
 			}
 			return o.spec.fieldError("data.text_options."+name, msg)
 		}
@@ -111,11 +117,21 @@ func (o *Objective) Check(ctx context.Context) error {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				return o.spec.fieldError("search.space."+p.Name, fmt.Sprintf("value %s: %s", v, msg))
+				return o.spec.fieldError("search.space."+p.Name, fmt.Sprintf("value %s: %s", specValue(v), msg))
 			}
 		}
 	}
 	return nil
+}
+
+// specValue writes a space value as a spec writes it: a whole float
+// without ".0", since the spec's 5000 for a float parameter is read as
+// 5000.0.
+func specValue(v search.Value) string {
+	if v.Kind == search.KindFloat && v.Float == math.Trunc(v.Float) && math.Abs(v.Float) < 1e15 {
+		return strconv.FormatFloat(v.Float, 'f', -1, 64)
+	}
+	return v.String()
 }
 
 // dfCause returns the document-frequency bound, min_df or max_df, that

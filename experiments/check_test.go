@@ -47,12 +47,13 @@ func TestCheck(t *testing.T) {
 		{"fine", "data: {path: numeric.csv}\nsearch:\n  space:\n    sampling: {values: [none, smote, oversample]}\n    scale: {values: [standard, minmax]}\n", 0, ""},
 		{"one class", "data: {path: one.csv}\n", 1, "data: "},
 		{"class too small to split", "data: {path: tiny.csv}\n", 1, `"rare"`},
-		{"min_df above every term", "data:\n  path: text.csv\n  text: text\n  text_options: {min_df: 1000}\n", 4, "data.text_options.min_df: "},
+		{"min_df above every term", "data:\n  path: text.csv\n  text: text\n  text_options: {min_df: 1000}\n", 4, "data.text_options.min_df: min_df 1000 is more than the 26 training documents"},
 		{"min_df on its own line", "data:\n  path: text.csv\n  text: text\n  text_options:\n    stemmer: porter\n    min_df: 0.99\n", 6, "data.text_options.min_df: "},
 		// With about 26 training documents, max_df 0.01 admits a term
 		// in at most 0.26 of them: none.
 		{"max_df below every term", "data:\n  path: text.csv\n  text: text\n  text_options:\n    max_df: 0.01\n", 5, "data.text_options.max_df: "},
-		{"min_df from the space", "data:\n  path: text.csv\n  text: text\nsearch:\n  space:\n    min_df: {values: [1000, 1]}\n", 6, "search.space.min_df: value 1000.0: "},
+		{"min_df from the space", "data:\n  path: text.csv\n  text: text\nsearch:\n  space:\n    min_df: {values: [1000, 1]}\n", 6, "search.space.min_df: value 1000: min_df 1000 is more than the 26 training documents"},
+		{"max_df from the space", "data:\n  path: text.csv\n  text: text\nsearch:\n  space:\n    max_df: {values: [1.0, 2]}\n    min_df: {values: [5]}\n", 6, "search.space.max_df: value 2: max_df 2 is below min_df 5"},
 		{"smote on text from the space", "data:\n  path: text.csv\n  text: text\nsearch:\n  space:\n    sampling: {values: [none, smote]}\n", 6, "search.space.sampling: value smote: "},
 		{"unknown class in targets", "data:\n  path: numeric.csv\n  sampling:\n    strategy: oversample\n    targets: {nope: 50}\n", 5, "data.sampling.targets.nope: no such class"},
 	}

@@ -146,6 +146,33 @@ func (o Options) Validate() error {
 	return nil
 }
 
+// DFRangeError reports a MinDF and MaxDF that no term can satisfy on Docs
+// training documents: MinDF asks for more documents than there are, or
+// MaxDF allows fewer than MinDF asks for.
+type DFRangeError struct {
+	MinDF, MaxDF float64
+	Docs         int
+}
+
+// Error says which bound cannot be met, in one clause: "min_df 5000 is
+// more than the 2333 training documents", "max_df 0.1 (at most 233 of the
+// 2333 training documents) is below min_df 300".
+func (e *DFRangeError) Error() string {
+	lo, hi := Options{MinDF: e.MinDF, MaxDF: e.MaxDF}.dfBounds(e.Docs)
+	if lo > float64(e.Docs) {
+		return fmt.Sprintf("min_df %v is more than the %d training documents", e.MinDF, e.Docs)
+	}
+	maxDesc := fmt.Sprintf("max_df %v", e.MaxDF)
+	if e.MaxDF <= 1 {
+		maxDesc += fmt.Sprintf(" (at most %v of the %d training documents)", math.Floor(hi), e.Docs)
+	}
+	minDesc := fmt.Sprintf("min_df %v", e.MinDF)
+	if e.MinDF < 1 {
+		minDesc += fmt.Sprintf(" (at least %v of the %d training documents)", math.Ceil(lo), e.Docs)
+	}
+	return maxDesc + " is below " + minDesc
+}
+
 // dfBounds converts MinDF and MaxDF to document counts for n documents, as
 // scikit-learn does (a proportion p becomes p·n, not rounded).
 func (o Options) dfBounds(n int) (lo, hi float64) {

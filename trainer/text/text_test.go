@@ -138,8 +138,11 @@ func TestFitErrors(t *testing.T) {
 		{"all empty", []string{"", "  ", "!?"}, Options{}, "no terms remain", true},
 		{"all stop words", []string{"the and of", "it is"}, Options{StopWords: "english"}, "no terms remain", true},
 		{"df limits exclude all", []string{"aa bb", "cc dd"}, Options{MinDF: 2}, "no terms remain", true},
-		{"df limits contradict", []string{"aa", "bb", "cc"}, Options{MinDF: 3, MaxDF: 2}, "max_df", false},
+		{"df limits contradict", []string{"aa", "bb", "cc"}, Options{MinDF: 3, MaxDF: 2}, "text: fit: max_df 2 is below min_df 3", false},
 		{"invalid options", []string{"aa"}, Options{Norm: "l3"}, "norm:", false},
+		{"min_df above the documents", []string{"aa", "bb", "cc"}, Options{MinDF: 5}, "text: fit: min_df 5 is more than the 3 training documents", false},
+		{"max_df proportion below min_df", []string{"aa", "bb", "cc", "dd"}, Options{MinDF: 3, MaxDF: 0.5}, "text: fit: max_df 0.5 (at most 2 of the 4 training documents) is below min_df 3", false},
+		{"max_df below min_df proportion", []string{"aa", "bb", "cc", "dd"}, Options{MinDF: 0.6, MaxDF: 2}, "text: fit: max_df 2 is below min_df 0.6 (at least 3 of the 4 training documents)", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -129,7 +129,7 @@ func fit(ctx context.Context, docs []string, opts Options, keepTerms bool) (*Vec
 	}
 	lo, hi := o.dfBounds(len(docs))
 	if hi < lo {
-		return nil, nil, fmt.Errorf("text: fit: max_df %v allows fewer documents (%v) than min_df %v (%v)", o.MaxDF, hi, o.MinDF, lo)
+		return nil, nil, fmt.Errorf("text: fit: %w", &DFRangeError{MinDF: o.MinDF, MaxDF: o.MaxDF, Docs: len(docs)})
 	}
 	in := newInterner(o, nil)
 	var f *fitted
