@@ -35,6 +35,9 @@ type progress struct {
 	// is retried is counted once.
 	done     int
 	finished map[int]bool
+	// resumed is the part of done recorded before this run started; the
+	// ETA is estimated from the rest.
+	resumed int
 	// best ranks the best complete trial so far; its value is NaN until
 	// one completes.
 	best     rankKey
@@ -58,6 +61,29 @@ func newProgress(w io.Writer, env Env, total int, dir search.Direction, objectiv
 		start: env.Now(), best: rankKey{value: math.NaN(), valLoss: math.NaN()}, running: map[int64]*runningTrial{}, finished: map[int]bool{}}
 }
 
+// resume counts the trials a study already recorded: those with a final
+// outcome towards done, the best complete one as the best so far, so that
+// a resumed sweep's progress is the whole study's.
+func (p *progress) resume(trials []search.Trial) {
+	for _, t := range trials {
+		p.record(t)
+	}
+	p.resumed = p.done
+}
+
+// record counts a trial with an outcome (complete, pruned or failed) once
+// per trial number and keeps the best complete one. Queued, running and
+// interrupted trials are still to run.
+func (p *progress) record(t search.Trial) {
+	if (t.Status.Finished() || t.Status == search.StatusFailed) && !p.finished[t.Number] {
+		p.finished[t.Number] = true
+		p.done++
+	}
+	if k := rankKeyOf(t); t.Status == search.StatusComplete && !math.IsNaN(k.value) && compareRank(p.dir, k, p.best) < 0 {
+		p.best = k
+	}
+}
+
 func (p *progress) event(ev search.Event) {
 	switch ev.Kind {
 	case search.EventTrialStarted:
@@ -74,14 +100,7 @@ func (p *progress) event(ev search.Event) {
 		}
 	case search.EventTrialFinished:
 		delete(p.running, ev.Trial.ID)
-		t := ev.Trial
-		if t.Status != search.StatusInterrupted && !p.finished[t.Number] {
-			p.finished[t.Number] = true
-			p.done++
-		}
-		if k := rankKeyOf(t); t.Status == search.StatusComplete && !math.IsNaN(k.value) && compareRank(p.dir, k, p.best) < 0 {
-			p.best = k
-		}
+		p.record(ev.Trial)
 		p.clear()
 		fmt.Fprintln(p.w, p.finishedLine(ev))
 		if p.env.Terminal {
@@ -166,8 +185,8 @@ func (p *progress) redraw(throttled bool) {
 	}
 	bar := fmt.Sprintf("[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat(".", width-filled), p.done, p.total)
 	elapsed := now.Sub(p.start)
-	if p.done > 0 && p.done < p.total {
-		eta := time.Duration(float64(elapsed) / float64(p.done) * float64(p.total-p.done))
+	if ran := p.done - p.resumed; ran > 0 && p.done < p.total {
+		eta := time.Duration(float64(elapsed) / float64(ran) * float64(p.total-p.done))
 		bar += fmt.Sprintf("  ETA %s", eta.Round(time.Second))
 	}
 	bar += fmt.Sprintf("  elapsed %s", elapsed.Round(time.Second))

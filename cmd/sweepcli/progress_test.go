@@ -141,3 +141,51 @@ func TestProgressStopping(t *testing.T) {
 		t.Errorf("stopping lines:\n%s\nwant:\n%s", buf.String(), want)
 	}
 }
+
+// TestProgressResume checks that a resumed sweep's progress starts from the
+// trials the study already recorded: those with an outcome count towards
+// done (an interrupted one does not: it runs again), and the best complete
+// one is the best so far, ranked as the summary ranks.
+func TestProgressResume(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	done := func(id int64, n int, v float64) search.Trial {
+		return search.Trial{ID: id, Number: n, Status: search.StatusComplete,
+			Result: &search.Result{Value: v, Values: map[string]float64{"test_macro_f1": v, "val_loss": 0.5}, EpochsRun: 3}}
+	}
+	recorded := []search.Trial{
+		done(3, 0, 0.9861),
+		done(7, 1, 0.9825),
+		{ID: 8, Number: 2, Status: search.StatusFailed, Error: "x"},
+		{ID: 9, Number: 3, Status: search.StatusPruned, Result: &search.Result{Value: 0.2, EpochsRun: 1}},
+		{ID: 10, Number: 4, Status: search.StatusInterrupted},
+	}
+	var buf bytes.Buffer
+	p := newProgress(&buf, Env{Now: func() time.Time { return t0 }}.withDefaults(), 6, search.Maximize, "val_macro_f1")
+	p.hideParams = true
+	p.resume(recorded)
+	p.event(search.Event{Kind: search.EventTrialFinished, Time: t0, Trial: done(10, 4, 0.9)})
+	p.event(search.Event{Kind: search.EventTrialFinished, Time: t0, Trial: done(11, 5, 0.99)})
+	want := "2026-01-02T03:04:05Z trial 4 (ID 10) complete val_macro_f1=0.9000 test_macro_f1=0.9000 epochs=3 [5/6, best 0.9861 (ID 3)]\n" +
+		"2026-01-02T03:04:05Z trial 5 (ID 11) complete val_macro_f1=0.9900 test_macro_f1=0.9900 epochs=3 [6/6, best 0.9900 (ID 11)]\n"
+	if buf.String() != want {
+		t.Errorf("resumed progress:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}
+
+// TestProgressResumeETA checks that the ETA of a resumed sweep is
+// estimated from the trials this run finished, not the recorded ones.
+func TestProgressResumeETA(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	now := t0
+	var buf bytes.Buffer
+	p := newProgress(&buf, Env{Terminal: true, Width: 120, Now: func() time.Time { return now }}.withDefaults(), 4, search.Maximize, "val_macro_f1")
+	p.resume([]search.Trial{{ID: 1, Number: 0, Status: search.StatusPruned}, {ID: 2, Number: 1, Status: search.StatusFailed}})
+	now = t0.Add(2 * time.Second)
+	p.event(search.Event{Kind: search.EventTrialFinished, Time: now, Trial: search.Trial{ID: 3, Number: 2, Status: search.StatusPruned}})
+	// One trial in 2s, one left: 2s more.
+	if want := "[##################......] 3/4  ETA 2s  elapsed 2s\n"; !strings.Contains(buf.String(), want) {
+		t.Errorf("resumed terminal progress lacks %q:\n%q", want, buf.String())
+	}
+}

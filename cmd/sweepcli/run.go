@@ -126,6 +126,7 @@ func (c *commands) run(ctx *cli.Context) error {
 
 	study := spec.Study(table)
 	recorded := 0
+	var prevTrials []search.Trial
 	var runStore search.Store = st
 	if prev, err := st.StudyByName(runCtx, study.Name); err == nil {
 		diffs, err := spec.ResumeDiff(prev.Spec)
@@ -150,7 +151,7 @@ func (c *commands) run(ctx *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		recorded = len(trials)
+		recorded, prevTrials = len(trials), trials
 		runStore = &primedStore{Store: st, studyID: prev.ID, trials: trials}
 	} else if !errors.Is(err, search.ErrNotFound) {
 		return fmt.Errorf("look up study %q: %w", study.Name, err)
@@ -189,6 +190,7 @@ func (c *commands) run(ctx *cli.Context) error {
 	// An empty space is run as one fixed placeholder parameter, which
 	// the spec does not have.
 	prog.hideParams = len(spec.Search.Space) == 0
+	prog.resume(prevTrials)
 	cfg.OnEvent = prog.event
 	sum, err := search.Optimize(runCtx, runStore, study, space, sampler, obj.Run, cfg)
 	prog.finish()

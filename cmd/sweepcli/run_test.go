@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -434,5 +435,26 @@ func TestSingular(t *testing.T) {
 		if !strings.Contains(tc.out, tc.want) {
 			t.Errorf("%s: output lacks %q:\n%s", tc.name, tc.want, tc.out)
 		}
+	}
+}
+
+// TestRunResumeProgress checks that a resumed run's progress counts the
+// trials the first run recorded and that its best is the study's best, the
+// first of the summary's top 5.
+func TestRunResumeProgress(t *testing.T) {
+	dir := t.TempDir()
+	env := Env{DB: filepath.Join(dir, "sweep.db")}
+	spec := wineSpec(t, dir, "resume.yaml", "  space:\n    units: {values: [2, 4, 8]}\n")
+	if r := sweep(t, env, "run", spec); r.code != 0 {
+		t.Fatalf("run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r := sweep(t, env, "run", "--trials", "3", spec)
+	if r.code != 0 {
+		t.Fatalf("resume: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	line := regexp.MustCompile(`trial 2 \(ID \d+\) complete .*\[3/3, best [^ ]+ \(ID (\d+)\)\]`).FindStringSubmatch(r.stdout)
+	top := regexp.MustCompile(`\ntop 3 by val_macro_f1:\nID .*\n(\d+) `).FindStringSubmatch(r.stdout)
+	if line == nil || top == nil || line[1] != top[1] {
+		t.Errorf("the resumed trial's line is not at 3/3 with the study's best:\n%s", r.stdout)
 	}
 }
