@@ -1,11 +1,13 @@
 package experiments
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,6 +61,9 @@ func (p *ParamSpec) checkValues() []search.Value {
 // data section, or the space parameter whose value causes it. The
 // preprocessing fitted here is kept for the trials.
 func (o *Objective) Check(ctx context.Context) error {
+	if err := o.unusedSettings(); err != nil {
+		return err
+	}
 	var params []*ParamSpec
 	base := search.Params{}
 	for i := range o.spec.Search.Space {
@@ -119,6 +124,47 @@ func (o *Objective) Check(ctx context.Context) error {
 				}
 				return o.spec.fieldError("search.space."+p.Name, fmt.Sprintf("value %s: %s", specValue(v), msg))
 			}
+		}
+	}
+	return nil
+}
+
+// unusedSettings reports the first setting the spec gives explicitly that
+// no trial uses: a data.text_options field when the data has no text
+// column (as a text parameter in the space is), and data.sampling.k or
+// search.space.smote_k when neither data.sampling.strategy nor any value
+// of search.space.sampling is smote.
+func (o *Objective) unusedSettings() error {
+	s := o.spec
+	if !o.table.IsText() {
+		var given []string
+		for p := range s.lines {
+			if strings.HasPrefix(p, "data.text_options.") {
+				given = append(given, p)
+			}
+		}
+		if len(given) > 0 {
+			slices.SortFunc(given, func(a, b string) int { return cmp.Or(cmp.Compare(s.lines[a], s.lines[b]), cmp.Compare(a, b)) })
+			return s.fieldError(given[0], fmt.Sprintf("applies to text data, but %s has no text column %q", s.DataPath(), o.table.Options.Text))
+		}
+	}
+	smote, strategies := s.Data.Sampling.Strategy == "smote", "data.sampling.strategy is "+strconv.Quote(s.Data.Sampling.Strategy)
+	for _, p := range s.Search.Space {
+		if p.Name != "sampling" {
+			continue
+		}
+		strategies = "no value of search.space.sampling is smote"
+		smote = false
+		for _, v := range p.checkValues() {
+			smote = smote || v.Str == "smote"
+		}
+	}
+	if smote {
+		return nil
+	}
+	for _, field := range []string{"data.sampling.k", "search.space.smote_k"} {
+		if s.given(field) {
+			return s.fieldError(field, "applies to sampling strategy smote only, but "+strategies)
 		}
 	}
 	return nil

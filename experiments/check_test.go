@@ -55,6 +55,12 @@ func TestCheck(t *testing.T) {
 		{"min_df from the space", "data:\n  path: text.csv\n  text: text\nsearch:\n  space:\n    min_df: {values: [1000, 1]}\n", 6, "search.space.min_df: value 1000: min_df 1000 is more than the 26 training documents"},
 		{"max_df from the space", "data:\n  path: text.csv\n  text: text\nsearch:\n  space:\n    max_df: {values: [1.0, 2]}\n    min_df: {values: [5]}\n", 6, "search.space.max_df: value 2: max_df 2 is below min_df 5"},
 		{"smote on text from the space", "data:\n  path: text.csv\n  text: text\nsearch:\n  space:\n    sampling: {values: [none, smote]}\n", 6, "search.space.sampling: value smote: "},
+		{"text option on numeric data", "data:\n  path: numeric.csv\n  scale: minmax\n  text_options:\n    norm: l1\n    min_df: 5\n", 5, "data.text_options.norm: applies to text data, but " + filepath.Join(dir, "numeric.csv") + ` has no text column "text"`},
+		{"smote k without smote", "data:\n  path: numeric.csv\n  sampling: {strategy: oversample, k: 3}\n", 3, `data.sampling.k: applies to sampling strategy smote only, but data.sampling.strategy is "oversample"`},
+		{"smote k with no sampling", "data:\n  path: numeric.csv\n  sampling: {k: 3}\n", 3, `data.sampling.k: applies to sampling strategy smote only, but data.sampling.strategy is "none"`},
+		{"smote_k space without smote", "data: {path: numeric.csv}\nsearch:\n  space:\n    sampling: {values: [none, oversample]}\n    smote_k: {min: 2, max: 4}\n", 5, "search.space.smote_k: applies to sampling strategy smote only, but no value of search.space.sampling is smote"},
+		{"smote k with smote in the space", "data:\n  path: numeric.csv\n  sampling: {k: 3}\nsearch:\n  space:\n    sampling: {values: [none, smote]}\n", 0, ""},
+		{"smote_k with smote", "data:\n  path: numeric.csv\n  sampling: smote\nsearch:\n  space:\n    smote_k: {min: 2, max: 4}\n", 0, ""},
 		{"unknown class in targets", "data:\n  path: numeric.csv\n  sampling:\n    strategy: oversample\n    targets: {nope: 50}\n", 5, "data.sampling.targets.nope: no such class"},
 	}
 	for _, tc := range tests {
