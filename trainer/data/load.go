@@ -580,7 +580,9 @@ func (p *parser) row(cr *csv.Reader, rec []string, line, want int) error {
 			if err != nil && !errors.Is(err, strconv.ErrRange) {
 				fl, col := cr.FieldPos(i)
 				msg := fmt.Sprintf("%s:%d:%d: column %q: %q is not a number", p.name, fl, col, p.t.Columns[i].Name, rec[i])
-				if p.t.rows == 0 && p.t.Dropped == 0 {
+				if dot, ok := decimalComma(s); ok {
+					msg += ": decimal commas are not read; write " + dot
+				} else if p.t.rows == 0 && p.t.Dropped == 0 {
 					// First data row: more likely a text or id column
 					// than a typo.
 					msg += fmt.Sprintf("; if it is the text column, set text to %q; to skip it, list the numeric columns in features", p.t.Columns[i].Name)
@@ -607,6 +609,34 @@ func (p *parser) row(cr *csv.Reader, rec []string, line, want int) error {
 	}
 	p.t.Lines = append(p.t.Lines, line)
 	return nil
+}
+
+// decimalComma reports whether s is a number written with a decimal comma
+// (digits, one comma, digits, optionally signed), and returns it with a
+// dot instead.
+func decimalComma(s string) (string, bool) {
+	body := strings.TrimLeft(s, "+-")
+	if len(s)-len(body) > 1 {
+		return "", false
+	}
+	whole, frac, ok := strings.Cut(body, ",")
+	if !ok || !allDigits(whole) || !allDigits(frac) {
+		return "", false
+	}
+	return s[:len(s)-len(body)] + whole + "." + frac, true
+}
+
+// allDigits reports whether s is one or more ASCII digits.
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // parseNumber is strconv.ParseFloat with a fast path for short decimal
