@@ -90,7 +90,7 @@ func (s *Store) StartTrial(ctx context.Context, t search.Trial) (search.Trial, e
 				status = 'running', params = excluded.params, seed = excluded.seed,
 				-- The same start again is the same attempt, as on PostgreSQL.
 				attempt = CASE WHEN trials.status = 'running' AND trials.worker IS excluded.worker
-					AND trials.started_at IS excluded.started_at THEN trials.attempt ELSE trials.attempt + 1 END,
+					AND trials.started_at = excluded.started_at THEN trials.attempt ELSE trials.attempt + 1 END,
 				host = excluded.host, started_at = excluded.started_at,
 				finished_at = NULL, error = '', worker = excluded.worker,
 				heartbeat_at = excluded.heartbeat_at, lease_expires_at = excluded.lease_expires_at

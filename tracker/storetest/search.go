@@ -333,9 +333,16 @@ func testStartTwice(t *testing.T, s search.Store) {
 	if again.ID != first.ID || first.Attempt != 1 || again.Attempt != 1 {
 		t.Errorf("the same start twice: IDs %d, %d and attempts %d, %d; want one ID and attempt 1", first.ID, again.ID, first.Attempt, again.Attempt)
 	}
+	// Without a start time two starts cannot be told apart: each counts.
+	untimed := newTrial(st.ID, 1)
+	untimed.StartedAt = time.Time{}
+	mustStart(t, s, untimed)
+	if second := mustStart(t, s, untimed); second.Attempt != 2 {
+		t.Errorf("two starts without a start time: attempt %d, want 2", second.Attempt)
+	}
 	done := finish(t, s, again, search.StatusComplete, fullResult(0.5, 2))
-	if got := trialsOf(t, s, st.ID); len(got) != 1 || describe(got[0], false) != describe(done, false) {
-		t.Errorf("after the same start twice:\n%v\nwant\n%s", got, describe(done, false))
+	if got := trialsOf(t, s, st.ID); len(got) != 2 || describe(got[0], false) != describe(done, false) {
+		t.Errorf("after the same start twice:\n%v\nwant trial 0 as\n%s", got, describe(done, false))
 	}
 }
 
