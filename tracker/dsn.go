@@ -121,7 +121,7 @@ func keywordDSN(dsn string, foldCase bool) (upper string, ok bool) {
 		upper = first
 	}
 	found := false
-	words := strings.Fields(s)
+	words := strings.Fields(maskValues(s))
 	for i, w := range words {
 		k, ok := key(w)
 		if !ok && i+1 < len(words) && strings.HasPrefix(words[i+1], "=") {
@@ -137,6 +137,30 @@ func keywordDSN(dsn string, foldCase bool) (upper string, ok bool) {
 		}
 	}
 	return upper, found
+}
+
+// maskValues replaces each quoted value ('…', with backslash escapes) and
+// each backslash-escaped character of a keyword/value DSN with "v", so that
+// words inside values are not taken for keywords.
+func maskValues(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+			b.WriteByte('v')
+		case '\'':
+			for i++; i < len(s) && s[i] != '\''; i++ {
+				if s[i] == '\\' {
+					i++
+				}
+			}
+			b.WriteByte('v')
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
 }
 
 func validScheme(s string) bool {

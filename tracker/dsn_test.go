@@ -132,6 +132,11 @@ func TestKeywordDSNCase(t *testing.T) {
 		{"host=h user=u Password = s3cret", true, "", `"Password" is not a connection keyword`},
 		{"host=h TimeZone=UTC", true, BackendPostgres, ""}, // a server setting, not a libpq keyword
 		{"host=h password='a B=c'", true, BackendPostgres, ""},
+		// Words inside values are not keywords, whatever their case.
+		{"host=h password='my User=secret'", true, BackendPostgres, ""},
+		{`host=h user=u password=abc\ Host=x`, true, BackendPostgres, ""},
+		{"host=h application_name='App Port=1'", true, BackendPostgres, ""},
+		{`host=h password='it\'s PORT=1' SSLMODE=disable`, true, "", `"SSLMODE" is not a connection keyword`},
 		{"dbname=d", true, BackendPostgres, ""},
 		{"HOST=db USER=x", false, "", `"HOST" is not a connection keyword: libpq keywords are lowercase`},
 		{"Host=db", false, "", `"Host" is not a connection keyword`},
