@@ -192,6 +192,25 @@ func (t *Table) Row(i int) []float64 {
 	return b[o : o+d : o+d]
 }
 
+// hasMissing reports whether numeric row i has a missing feature: the rows
+// impute "drop" leaves out.
+func (t *Table) hasMissing(i int) bool {
+	return !t.IsText() && slices.ContainsFunc(t.Row(i), math.IsNaN)
+}
+
+// MissingLines returns the source lines of the first max rows with a
+// missing numeric feature (those impute "drop" leaves out), ascending; nil
+// for text data or when no row has one.
+func (t *Table) MissingLines(max int) []int {
+	var lines []int
+	for i := 0; i < t.rows && len(lines) < max; i++ {
+		if t.hasMissing(i) {
+			lines = append(lines, t.Lines[i])
+		}
+	}
+	return lines
+}
+
 // Where returns "file:line" for row i, for error messages.
 func (t *Table) Where(i int) string {
 	if i >= 0 && i < len(t.Lines) {

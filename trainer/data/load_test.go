@@ -107,6 +107,40 @@ func TestLoadTSVGzipAndMissing(t *testing.T) {
 	}
 }
 
+// TestMissingLines: the lines of the rows impute "drop" leaves out, first
+// ones first, none for text data.
+func TestMissingLines(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tests := []struct {
+		name, content string
+		max           int
+		want          []int
+	}{
+		// Line 4 is a blank line, which is no row; "multi\nline" spans 5-6.
+		{"numeric", "a,b,label\n1,2,x\n1,NA,y\n\n,3,\"multi\nline\"\n4,5,x\n6,?,y\n", 10, []int{3, 5, 8}},
+		{"first few", "a,b,label\n1,2,x\n1,NA,y\n,3,x\n6,?,y\n", 2, []int{3, 4}},
+		{"none", "a,b,label\n1,2,x\n", 10, nil},
+		{"text", "text,label\n,x\nhello,y\n", 10, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".csv")
+			if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			tab, err := Load(context.Background(), path, LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tab.MissingLines(tc.max); !slices.Equal(got, tc.want) {
+				t.Errorf("MissingLines(%d) = %v, want %v", tc.max, got, tc.want)
+			}
+		})
+	}
+}
+
 func TestLoadErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

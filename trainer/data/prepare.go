@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 )
@@ -168,7 +167,7 @@ func usableRows(t *Table, cfg Config) (rows []int, classes []string, y []int, no
 	rows = make([]int, 0, t.Len())
 	dropped := 0
 	for i := 0; i < t.Len(); i++ {
-		if cfg.Impute == ImputeDrop && !t.IsText() && slices.ContainsFunc(t.Row(i), math.IsNaN) {
+		if cfg.Impute == ImputeDrop && t.hasMissing(i) {
 			dropped++
 			continue
 		}
