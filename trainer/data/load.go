@@ -55,6 +55,10 @@ type LoadOptions struct {
 	// Features, when not empty, selects the numeric feature columns by name,
 	// in this order; other columns are ignored.
 	Features []string `json:"features,omitempty"`
+	// FeaturesFitted says that Features are the columns a fitted pipeline
+	// needs, not a user's list: a missing one is reported as a feature the
+	// model was trained on. It is not part of what the options record.
+	FeaturesFitted bool `json:"-"`
 	// Comma is the field separator; 0 means ',' or '\t' for .tsv files.
 	Comma rune `json:"comma,omitempty"`
 	// MissingValues lists the cell values read as missing; empty means
@@ -488,6 +492,9 @@ func (p *parser) header(header []string) error {
 		for k, f := range p.opts.Features {
 			i, ok := index[f]
 			if !ok {
+				if p.opts.FeaturesFitted {
+					return fmt.Errorf("%s:1: column %q (a feature the model was trained on) not found in header %q%s", p.name, f, header, p.missingColumnHint(header, f))
+				}
 				return fmt.Errorf("%s:1: features[%d]: column %q not found in header%s", p.name, k, f, p.missingColumnHint(header, f))
 			}
 			p.featCols = append(p.featCols, i)

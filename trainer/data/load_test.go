@@ -518,6 +518,16 @@ func TestLoadMissingColumnHints(t *testing.T) {
 			want: `new.csv:1: features[0]: column "a" not found in header: header has one column "a;b": is the file separated by ';'? set comma to ";"`,
 		},
 		{
+			name: "fitted feature missing", file: "new.csv", content: "a,c\n1,2\n",
+			opts: LoadOptions{LabelOptional: true, Features: []string{"a", "b"}, FeaturesFitted: true},
+			want: `new.csv:1: column "b" (a feature the model was trained on) not found in header ["a" "c"]`,
+		},
+		{
+			name: "semicolon fitted prediction file", file: "new.csv", content: "a;b\n1;2\n",
+			opts: LoadOptions{LabelOptional: true, Features: []string{"a", "b"}, FeaturesFitted: true},
+			want: `new.csv:1: column "a" (a feature the model was trained on) not found in header ["a;b"]: header has one column "a;b": is the file separated by ';'? set comma to ";"`,
+		},
+		{
 			name: "semicolon text prediction file", file: "new.csv", content: "text;label\nhello world;spam\n",
 			opts: LoadOptions{LabelOptional: true, TextRequired: true},
 			want: `new.csv:1: text column "text" not found in header ["text;label"]: header has one column "text;label": is the file separated by ';'? set comma to ";"`,

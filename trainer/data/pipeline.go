@@ -134,7 +134,7 @@ func (p *Pipeline) PredictOptions() LoadOptions {
 	if p.TextColumn != "" {
 		o.Text, o.Features, o.TextRequired = p.TextColumn, nil, true
 	} else {
-		o.Features = slices.Clone(p.Features)
+		o.Features, o.FeaturesFitted = slices.Clone(p.Features), true
 	}
 	return o
 }

@@ -464,6 +464,15 @@ func TestPredictOptions(t *testing.T) {
 	if s.Y != nil || s.X.Rows != 1 || s.X.Cols != 4 {
 		t.Errorf("set %+v", s)
 	}
+
+	// A file without one of the columns names it as a trained feature,
+	// whether or not the spec listed the features.
+	missing := "sepal_length_cm,sepal_width_cm,petal_length_cm\n5.1,3.5,1.4\n"
+	_, err = Read(ctx, strings.NewReader(missing), "new.csv", f.Pipeline.PredictOptions())
+	want := `new.csv:1: column "petal_width_cm" (a feature the model was trained on) not found in header ["sepal_length_cm" "sepal_width_cm" "petal_length_cm"]`
+	if err == nil || err.Error() != want {
+		t.Errorf("missing feature: error %v, want %s", err, want)
+	}
 }
 
 func TestPredictOptionsSeparator(t *testing.T) {
