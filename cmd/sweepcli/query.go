@@ -73,6 +73,15 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 	if q.Where, err = resolveWhere(ctx.Context, st, q.Study, where); err != nil {
 		return err
 	}
+	if q.Study == "" && (q.Metric == "value" || q.Metric == "objective") {
+		sums, err := st.Studies(ctx.Context)
+		if err != nil {
+			return err
+		}
+		if q.Direction, err = sharedDirection(sums); err != nil {
+			return err
+		}
+	}
 	entries, err := st.Leaderboard(ctx.Context, q)
 	if err != nil {
 		return err
@@ -139,6 +148,32 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 	}
 	tw.flush()
 	return nil
+}
+
+// sharedDirection returns the direction of the objective that every study
+// with a complete trial optimizes, nil when no study has one. Objective
+// values of studies that differ in objective or direction do not rank in
+// one column: that is a usage error naming each study's objective.
+func sharedDirection(sums []tracker.StudySummary) (*search.Direction, error) {
+	var ranked []search.Study
+	for _, s := range sums {
+		if s.Counts[search.StatusComplete] > 0 {
+			ranked = append(ranked, s.Study)
+		}
+	}
+	if len(ranked) == 0 {
+		return nil, nil
+	}
+	first := ranked[0]
+	if !slices.ContainsFunc(ranked, func(s search.Study) bool { return s.Objective != first.Objective || s.Direction != first.Direction }) {
+		return &first.Direction, nil
+	}
+	list := make([]string, len(ranked))
+	for i, s := range ranked {
+		list[i] = fmt.Sprintf("%s (%s, %s)", s.Name, s.Objective, s.Direction)
+	}
+	return nil, usagef("leaderboard: the studies optimize different objectives, which do not rank in one column: %s; pass --study NAME to rank one study or --by METRIC to rank all by one metric",
+		strings.Join(list, ", "))
 }
 
 // writeLeaderboardCSV writes the leaderboard as CSV: the trial, the ranked

@@ -300,3 +300,46 @@ func TestDisplayWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestLeaderboardObjectives checks that ranking every study by its
+// objective needs one objective and direction among them: a minimized
+// objective shared by all ranks lowest first; different ones are a usage
+// error naming them, which --study or --by resolves.
+func TestLeaderboardObjectives(t *testing.T) {
+	dir := t.TempDir()
+	env := Env{DB: filepath.Join(dir, "sweep.db")}
+	loss := "  objective: val_loss\n  direction: minimize\n"
+	for _, spec := range []string{wineSpec(t, dir, "lossa.yaml", loss), wineSpec(t, dir, "lossb.yaml", loss)} {
+		if r := sweep(t, env, "run", spec); r.code != 0 {
+			t.Fatalf("run %s: exit %d\n%s%s", spec, r.code, r.stdout, r.stderr)
+		}
+	}
+	r := sweep(t, env, "leaderboard", "--format", "csv")
+	var values []float64
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n")[1:] {
+		v, err := strconv.ParseFloat(strings.Split(line, ",")[4], 64)
+		if err != nil {
+			t.Fatalf("leaderboard line %q: %v", line, err)
+		}
+		values = append(values, v)
+	}
+	if r.code != 0 || len(values) != 4 || !slices.IsSorted(values) {
+		t.Errorf("leaderboard of two val_loss studies: exit %d, values %v, want 4 ascending\n%s", r.code, values, r.stderr)
+	}
+
+	if r := sweep(t, env, "run", wineSpec(t, dir, "f1.yaml", "")); r.code != 0 {
+		t.Fatalf("run f1: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = sweep(t, env, "leaderboard")
+	want := "sweep: leaderboard: the studies optimize different objectives, which do not rank in one column: " +
+		"f1 (val_macro_f1, maximize), lossa (val_loss, minimize), lossb (val_loss, minimize); " +
+		"pass --study NAME to rank one study or --by METRIC to rank all by one metric"
+	if first, _, _ := strings.Cut(r.stderr, "\n"); r.code != ExitUsage || first != want {
+		t.Errorf("leaderboard of mixed objectives: exit %d, stderr\n%s\nwant exit %d and\n%s", r.code, r.stderr, ExitUsage, want)
+	}
+	for _, args := range [][]string{{"--study", "f1"}, {"--by", "val_loss"}, {"--by", "test_macro_f1"}} {
+		if r := sweep(t, env, append([]string{"leaderboard"}, args...)...); r.code != 0 || strings.Count(r.stdout, "\n") < 3 {
+			t.Errorf("leaderboard %q: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+}
