@@ -608,6 +608,10 @@ func (p *parser) row(cr *csv.Reader, rec []string, line, want int) error {
 				msg := fmt.Sprintf("%s:%d:%d: column %q: %q is not a number", p.name, fl, col, p.t.Columns[i].Name, rec[i])
 				if dot, ok := decimalComma(s); ok {
 					msg += ": decimal commas are not read; write " + dot
+					if whole, frac, _ := strings.Cut(strings.TrimLeft(s, "+-"), ","); len(frac) == 3 && len(whole) <= 3 {
+						// "1,000" may also be a thousands separator.
+						msg += " (or " + strings.Replace(s, ",", "", 1) + " if the comma separates thousands)"
+					}
 				} else if p.t.rows == 0 && p.t.Dropped == 0 {
 					// First data row: more likely a text or id column
 					// than a typo.

@@ -157,6 +157,7 @@ func TestLoadErrors(t *testing.T) {
 		{"field count", "a,b,label\n1,2,x\n1,x\n", LoadOptions{}, []string{"f.csv:3", "2 fields, header has 3", "drop_malformed"}},
 		{"bad number", "a,b,label\n1,2,x\n1,zz,y\n", LoadOptions{}, []string{"f.csv:3:3", `column "b"`, `"zz" is not a number`}},
 		{"decimal comma", "a;b;label\n5,1;3,5;x\n", LoadOptions{Comma: ';'}, []string{"f.csv:2:1", `column "a": "5,1" is not a number: decimal commas are not read; write 5.1`}},
+		{"thousands or decimal comma", "a;b;label\n5;1,000;x\n", LoadOptions{Comma: ';'}, []string{`"1,000" is not a number: decimal commas are not read; write 1.000 (or 1000 if the comma separates thousands)`}},
 		{"signed decimal comma", "a;b;label\n5;-0,25;x\n", LoadOptions{Comma: ';'}, []string{`"-0,25" is not a number: decimal commas are not read; write -0.25`}},
 		{"thousands, not decimal", "a;b;label\n5;1,000,000;x\n", LoadOptions{Comma: ';'}, []string{`"1,000,000" is not a number; if it is the text column`}},
 		{"infinite", "a,b,label\n1,2,x\n1,inf,y\n", LoadOptions{}, []string{"f.csv:3:3", `"inf" is not finite`}},
