@@ -125,19 +125,50 @@ func Main(ctx context.Context, args []string, env Env) int {
 }
 
 // commandOf returns the name of the command args run, "" when none: the
-// first argument after the program name that is not a flag, when it names a
-// command.
+// first argument after the program name and the flags before it, when it
+// names a command.
 func commandOf(app *cli.App, args []string) string {
-	for _, a := range args[min(1, len(args)):] {
-		if strings.HasPrefix(a, "-") {
-			continue
-		}
-		if cmd := app.Command(a); cmd != nil {
+	rest := args[min(1, len(args)):]
+	_, lead := splitLead(app, rest)
+	if lead < len(rest) {
+		if cmd := app.Command(rest[lead]); cmd != nil {
 			return cmd.Name
 		}
-		return ""
 	}
 	return ""
+}
+
+// splitLead splits the flags before the command name (and their values)
+// into the app's own (help, version) and the commands'. n is the number of
+// arguments they take: rest[n] is the command name when there is one. A
+// flag before the command name takes a value when it does in any command.
+func splitLead(app *cli.App, rest []string) (global []bool, n int) {
+	own := map[string]bool{}
+	for _, f := range []cli.Flag{cli.HelpFlag, cli.VersionFlag} {
+		for _, name := range f.Names() {
+			own[name] = true
+		}
+	}
+	takesValue := map[string]bool{}
+	for _, c := range app.Commands {
+		for _, f := range c.Flags {
+			if _, isBool := f.(*cli.BoolFlag); !isBool {
+				for _, name := range f.Names() {
+					takesValue[name] = true
+				}
+			}
+		}
+	}
+	for n < len(rest) && len(rest[n]) > 1 && strings.HasPrefix(rest[n], "-") && rest[n] != "--" {
+		name := strings.TrimLeft(rest[n], "-")
+		global = append(global, own[name])
+		n++
+		if !own[name] && !strings.Contains(name, "=") && takesValue[name] && n < len(rest) {
+			global = append(global, false)
+			n++
+		}
+	}
+	return global, n
 }
 
 // missingValue returns the last argument when it is a flag of the command
@@ -316,7 +347,9 @@ func (c *commands) openExisting(ctx *cli.Context) (store, error) {
 // ReorderArgs moves every flag of the command line before the positional
 // arguments of its command, so that "sweep run spec.yaml --parallel 4"
 // parses like "sweep run --parallel 4 spec.yaml" (urfave/cli v2 stops
-// parsing flags at the first positional argument). It knows which flags
+// parsing flags at the first positional argument), and a command's flags
+// given before the command name ("sweep --db x.db studies") join the
+// command's. It knows which flags
 // take a value from the command's flag definitions; everything after "--"
 // stays positional.
 func ReorderArgs(app *cli.App, args []string) []string {
@@ -325,14 +358,12 @@ func ReorderArgs(app *cli.App, args []string) []string {
 	}
 	out := []string{args[0]}
 	rest := args[1:]
-	// Global flags (help, version) come first, up to the command name.
-	i := 0
-	for i < len(rest) && strings.HasPrefix(rest[i], "-") {
-		out = append(out, rest[i])
-		i++
-	}
+	// The app's flags (help, version) stay before the command name; the
+	// commands' flags given there ("sweep --db x studies") join the
+	// command's.
+	global, i := splitLead(app, rest)
 	if i == len(rest) {
-		return out
+		return args
 	}
 	var cmd *cli.Command
 	for _, c := range app.Commands {
@@ -340,11 +371,19 @@ func ReorderArgs(app *cli.App, args []string) []string {
 			cmd = c
 		}
 	}
-	out = append(out, rest[i])
-	rest = rest[i+1:]
 	if cmd == nil {
-		return append(out, rest...)
+		return args
 	}
+	var lead []string
+	for j, g := range global {
+		if g {
+			out = append(out, rest[j])
+		} else {
+			lead = append(lead, rest[j])
+		}
+	}
+	out = append(out, rest[i])
+	rest = append(lead, rest[i+1:]...)
 	takesValue := map[string]bool{}
 	for _, f := range cmd.Flags {
 		_, isBool := f.(*cli.BoolFlag)
@@ -353,10 +392,12 @@ func ReorderArgs(app *cli.App, args []string) []string {
 		}
 	}
 	var flags, positional []string
+	dashes := false
 	for j := 0; j < len(rest); j++ {
 		a := rest[j]
 		switch {
 		case a == "--":
+			dashes = true
 			positional = append(positional, rest[j+1:]...)
 			j = len(rest)
 		case len(a) > 1 && strings.HasPrefix(a, "-"):
@@ -374,7 +415,7 @@ func ReorderArgs(app *cli.App, args []string) []string {
 		}
 	}
 	out = append(out, flags...)
-	if len(positional) > 0 {
+	if len(positional) > 0 || dashes {
 		out = append(out, "--")
 		out = append(out, positional...)
 	}

@@ -412,6 +412,14 @@ func TestReorderArgs(t *testing.T) {
 		{"sweep run -- -odd.yaml", "sweep run -- -odd.yaml"},
 		{"sweep --help", "sweep --help"},
 		{"sweep unknown a --b", "sweep unknown a --b"},
+		// A command's flags before the command name join the command's;
+		// help and version stay the app's.
+		{"sweep --db sweep.db studies", "sweep studies --db sweep.db"},
+		{"sweep --db=x.db -n 3 leaderboard --by val_loss", "sweep leaderboard --db=x.db -n 3 --by val_loss"},
+		{"sweep --db x.db run spec.yaml --trials 3", "sweep run --db x.db --trials 3 -- spec.yaml"},
+		{"sweep --help --db x.db show 7", "sweep --help show --db x.db -- 7"},
+		{"sweep --db x.db", "sweep --db x.db"},
+		{"sweep --db x.db nosuch", "sweep --db x.db nosuch"},
 	}
 	for _, tc := range tests {
 		got := strings.Join(ReorderArgs(app, strings.Fields(tc.in)), " ")
@@ -665,5 +673,27 @@ func TestBaselineSpec(t *testing.T) {
 	r = sweep(t, env, "show", "1")
 	if r.code != 0 || !strings.Contains(r.stdout, "\nparams     none (the study's space is empty: its trials differ only in their seeds)\n") {
 		t.Errorf("show: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestFlagsBeforeCommand checks that a command's flags may come before the
+// command name, as the help says, and that one the command lacks is still
+// an unknown flag of that command.
+func TestFlagsBeforeCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sweep.db")
+	if r := sweep(t, Env{}, "--db", db, "run", wineSpec(t, dir, "before.yaml", "")); r.code != 0 {
+		t.Fatalf("--db before run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	want := sweep(t, Env{}, "studies", "--db", db)
+	if want.code != 0 || !strings.Contains(want.stdout, "before") {
+		t.Fatalf("studies --db: exit %d\n%s%s", want.code, want.stdout, want.stderr)
+	}
+	if r := sweep(t, Env{}, "--db", db, "studies"); r.code != 0 || r.stdout != want.stdout {
+		t.Errorf("--db before studies: exit %d\n%s%s\nwant the output of studies --db", r.code, r.stdout, r.stderr)
+	}
+	r := sweep(t, Env{}, "--db", db, "--where", "units=8", "studies")
+	if first, _, _ := strings.Cut(r.stderr, "\n"); r.code != ExitUsage || first != "sweep: unknown flag --where" || !strings.Contains(r.stderr, "sweep studies --help") {
+		t.Errorf("--where before studies: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
