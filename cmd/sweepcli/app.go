@@ -83,6 +83,26 @@ func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
+// notFoundError is a store's search.ErrNotFound as the command line words
+// it: "show: trial 12 not found".
+type notFoundError struct {
+	msg string
+	err error
+}
+
+func (e *notFoundError) Error() string { return e.msg }
+func (e *notFoundError) Unwrap() error { return e.err }
+
+// notFound words err, when it is search.ErrNotFound, as "CMD: WHAT not
+// found", whatever the store's wording; other errors, and nil, pass
+// through.
+func notFound(cmd, what string, err error) error {
+	if errors.Is(err, search.ErrNotFound) {
+		return &notFoundError{msg: fmt.Sprintf("%s: %s not found", cmd, what), err: err}
+	}
+	return err
+}
+
 // Main runs the command line args (args[0] is the program name) and returns
 // the exit code: 0 on success, 1 on failure, 2 on a usage error. Errors are
 // printed to env.Stderr as one line.

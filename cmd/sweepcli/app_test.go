@@ -299,7 +299,10 @@ func TestUserErrors(t *testing.T) {
 		{"help for an unknown command", []string{"help", "frobnicate"}, 2, `help: unknown command "frobnicate"`},
 		{"missing argument", []string{"show"}, 2, "show: missing trial ID"},
 		{"bad trial ID", []string{"show", "abc"}, 2, `show: trial ID must be a positive integer, got "abc"`},
-		{"unknown trial", []string{"show", "999", "--db", db}, 1, "trial 999: not found"},
+		{"unknown trial", []string{"show", "999", "--db", db}, 1, "sweep: show: trial 999 not found"},
+		{"unknown trial to reproduce", []string{"reproduce", "999", "--db", db}, 1, "sweep: reproduce: trial 999 not found"},
+		{"unknown study to export", []string{"export", "nosuch", "--db", db}, 1, `sweep: export: study "nosuch" not found`},
+		{"unknown study to rank", []string{"leaderboard", "--study", "nosuch", "--db", db}, 1, `sweep: leaderboard: study "nosuch" not found`},
 		{"bad format", []string{"leaderboard", "--format", "xml", "--db", db}, 2, "--format must be table, csv or json"},
 		{"bad where", []string{"leaderboard", "--where", "units", "--db", db}, 2, "--where wants PARAM=VALUE"},
 		{"bad metric", []string{"leaderboard", "--by", "bogus", "--db", db}, 2, `leaderboard: --by: unknown metric "bogus" (want value or one of val_macro_f1, `},
@@ -355,8 +358,8 @@ func TestInterrupt(t *testing.T) {
 		signals int
 		want    []string
 	}{
-		{1, []string{"sweep: stopping: no new trials", "stopped by signal after", "run the same command to resume"}},
-		{2, []string{"sweep: stopping: no new trials", "sweep: cancelling running trials", "cancelled after", "run the same command to resume"}},
+		{1, []string{"sweep: stopping: no new trials", "sweep: stopped by interrupt after ", " trial attempt", "; run the same command to resume"}},
+		{2, []string{"sweep: stopping: no new trials", "sweep: cancelling running trials", "sweep: cancelled by a second interrupt after ", " trial attempt", "; run the same command to resume"}},
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprint(tc.signals), func(t *testing.T) {

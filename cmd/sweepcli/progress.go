@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -141,10 +142,7 @@ func (p *progress) finishedLine(ev search.Event) string {
 	if t.Error != "" && t.Status != search.StatusPruned {
 		msg := firstLine(t.Error)
 		if t.Status == search.StatusInterrupted {
-			// The status says it already; the driver's cause
-			// context.Canceled is the second interrupt.
-			msg = strings.TrimPrefix(msg, "interrupted: ")
-			msg = strings.Replace(msg, context.Canceled.Error(), "cancelled", 1)
+			msg = interruptCause(msg)
 		}
 		fmt.Fprintf(&sb, ": %s", msg)
 	}
@@ -158,6 +156,21 @@ func (p *progress) finishedLine(ev search.Event) string {
 		sb.WriteString(fmtParams(t.Params))
 	}
 	return sb.String()
+}
+
+// interruptCause words an interrupted trial's recorded error: without the
+// "interrupted: " its status says already, and with the driver's causes
+// (context.Canceled, search.NotifyStop's "second signal: NAME") said once,
+// plainly.
+func interruptCause(msg string) string {
+	msg = strings.TrimPrefix(msg, "interrupted: ")
+	if sig, ok := strings.CutPrefix(msg, "second signal: "); ok {
+		if sig == os.Interrupt.String() {
+			return "cancelled by a second interrupt"
+		}
+		return "cancelled by a second signal (" + sig + ")"
+	}
+	return strings.Replace(msg, context.Canceled.Error(), "cancelled", 1)
 }
 
 // clear erases the live block from the terminal.

@@ -84,7 +84,7 @@ func (c *commands) leaderboard(ctx *cli.Context) error {
 	}
 	entries, err := st.Leaderboard(ctx.Context, q)
 	if err != nil {
-		return err
+		return notFound("leaderboard", fmt.Sprintf("study %q", q.Study), err)
 	}
 	out := c.env.Stdout
 	metric := q.Metric
@@ -329,7 +329,7 @@ func (c *commands) export(ctx *cli.Context) error {
 		return err
 	}
 	defer st.Close()
-	return st.Export(ctx.Context, name, f, c.env.Stdout)
+	return notFound("export", fmt.Sprintf("study %q", name), st.Export(ctx.Context, name, f, c.env.Stdout))
 }
 
 func (c *commands) showCommand() *cli.Command {
@@ -354,7 +354,7 @@ func (c *commands) show(ctx *cli.Context) error {
 	defer st.Close()
 	d, err := st.Trial(ctx.Context, id)
 	if err != nil {
-		return err // the store's error already names the trial
+		return notFound("show", fmt.Sprintf("trial %d", id), err)
 	}
 	writeTrial(c.env.Stdout, d)
 	return nil
@@ -387,8 +387,11 @@ func writeTrial(w io.Writer, d tracker.TrialDetail) {
 		}
 		fmt.Fprintln(w)
 	}
-	if t.Error != "" {
-		fmt.Fprintf(w, "error      %s\n", t.Error)
+	if msg := t.Error; msg != "" {
+		if t.Status == search.StatusInterrupted {
+			msg = interruptCause(msg)
+		}
+		fmt.Fprintf(w, "error      %s\n", msg)
 	}
 	r := t.Result
 	if r == nil {

@@ -70,7 +70,7 @@ func TestWhereUnknownParam(t *testing.T) {
 		{[]string{"--where", "units=16", "--where", "Units=8"}, ExitUsage,
 			`sweep: leaderboard: --where Units: no study has a parameter "Units"; the parameters are q: dropout, learning_rate, sampling, units`},
 		{[]string{"--study", "q", "--where", "units=16"}, ExitOK, ""},
-		{[]string{"--study", "other", "--where", "bogus=1"}, ExitFailure, `sweep: leaderboard: study "other": not found`},
+		{[]string{"--study", "other", "--where", "bogus=1"}, ExitFailure, `sweep: leaderboard: study "other" not found`},
 	}
 	for _, tc := range tests {
 		r := sweep(t, env, append([]string{"leaderboard"}, tc.args...)...)
@@ -340,6 +340,28 @@ func TestLeaderboardObjectives(t *testing.T) {
 	for _, args := range [][]string{{"--study", "f1"}, {"--by", "val_loss"}, {"--by", "test_macro_f1"}} {
 		if r := sweep(t, env, append([]string{"leaderboard"}, args...)...); r.code != 0 || strings.Count(r.stdout, "\n") < 3 {
 			t.Errorf("leaderboard %q: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+}
+
+// TestShowInterruptCause checks that show words an interrupted trial's
+// recorded cause as the progress line does; other errors stay as recorded.
+func TestShowInterruptCause(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		status search.Status
+		err    string
+		want   string
+	}{
+		{search.StatusInterrupted, "interrupted: second signal: interrupt", "error      cancelled by a second interrupt\n"},
+		{search.StatusInterrupted, "interrupted: context canceled", "error      cancelled\n"},
+		{search.StatusFailed, "trainer: diverged: second signal: interrupt", "error      trainer: diverged: second signal: interrupt\n"},
+	}
+	for _, tc := range tests {
+		var buf bytes.Buffer
+		writeTrial(&buf, tracker.TrialDetail{Trial: search.Trial{ID: 1, Status: tc.status, Error: tc.err}})
+		if !strings.Contains(buf.String(), tc.want) {
+			t.Errorf("show of a %s trial with error %q lacks %q:\n%s", tc.status, tc.err, tc.want, buf.String())
 		}
 	}
 }

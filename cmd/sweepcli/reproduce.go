@@ -36,7 +36,7 @@ func (c *commands) reproduce(ctx *cli.Context) error {
 	defer st.Close()
 	rep, err := experiments.Reproduce(ctx.Context, st, id, experiments.ReproduceOptions{DataDir: ctx.String("data-dir")})
 	if err != nil {
-		return err
+		return notFound("reproduce", fmt.Sprintf("trial %d", id), err)
 	}
 	out := c.env.Stdout
 	for _, w := range rep.Warnings {
@@ -92,7 +92,7 @@ func (c *commands) predict(ctx *cli.Context) error {
 	defer st.Close()
 	rep, err := experiments.Reproduce(ctx.Context, st, id, experiments.ReproduceOptions{DataDir: ctx.String("data-dir")})
 	if err != nil {
-		return err
+		return notFound("predict", fmt.Sprintf("trial %d", id), err)
 	}
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(c.env.Stderr, "sweep: warning: %s\n", w)

@@ -200,13 +200,13 @@ func (c *commands) run(ctx *cli.Context) error {
 	if err != nil && runCtx.Err() != nil && ctx.Context.Err() == nil {
 		// Cancelled by the second signal: running trials were recorded
 		// as interrupted and will run again on resume.
-		return cli.Exit(fmt.Sprintf("cancelled after %s; run the same command to resume", count(sum.Started, "trial attempt", "trial attempts")), ExitFailure)
+		return cli.Exit(fmt.Sprintf("cancelled by a second interrupt after %s; run the same command to resume", count(sum.Started, "trial attempt", "trial attempts")), ExitFailure)
 	}
 	if err != nil {
 		return err
 	}
 	if sum.Reason == search.StopSignal || sum.Reason == search.StopCancelled {
-		return cli.Exit(fmt.Sprintf("stopped by signal after %s; run the same command to resume", count(sum.Started, "trial", "trials")), ExitFailure)
+		return cli.Exit(fmt.Sprintf("stopped by interrupt after %s; run the same command to resume", count(sum.Started, "trial attempt", "trial attempts")), ExitFailure)
 	}
 	if failures := groupFailures(sum.Trials); sum.Count(search.StatusComplete) == 0 && len(failures) > 0 {
 		n := sum.Count(search.StatusFailed)
