@@ -281,7 +281,8 @@ func (c *commands) studies(ctx *cli.Context) error {
 
 // writeStudies prints the studies table: trial counts by outcome, then the
 // trials not finished (running in some process, or queued), so that the
-// counts add up to trials; the objective and the best trial.
+// counts add up to trials; the objective, the best trial and when the study
+// was created, in RFC 3339 UTC as every other time sweep prints.
 func writeStudies(w io.Writer, list []tracker.StudySummary) {
 	if len(list) == 0 {
 		fmt.Fprintln(w, "no studies")
@@ -297,7 +298,7 @@ func writeStudies(w io.Writer, list []tracker.StudySummary) {
 			fmt.Sprint(s.Counts[search.StatusFailed]), fmt.Sprint(s.Counts[search.StatusInterrupted]),
 			fmt.Sprint(s.Counts[search.StatusRunning]+s.Counts[search.StatusQueued]),
 			s.Study.Objective+" ("+s.Study.Direction.String()+")", fmtNumber(s.Best), best,
-			s.Study.CreatedAt.UTC().Format(time.DateTime))
+			s.Study.CreatedAt.UTC().Format(time.RFC3339))
 	}
 	tw.flush()
 }

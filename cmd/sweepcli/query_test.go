@@ -147,15 +147,15 @@ func TestWriteStudies(t *testing.T) {
 	// running counts the running and the queued trials: the counts add up
 	// to trials.
 	want := "study  trials  complete  pruned  failed  interrupted  running  objective            best    best ID  created\n" +
-		"q      13      4         3       2       1            3        val_loss (minimize)  0.2500  7        2026-12-03 19:17:22\n"
+		"q      13      4         3       2       1            3        val_loss (minimize)  0.2500  7        2026-12-03T19:17:22Z\n"
 	if buf.String() != want {
 		t.Errorf("studies table:\n%s\nwant\n%s", buf.String(), want)
 	}
 }
 
 // TestReadmeStudies checks the README's sweep studies sample against the
-// table writeStudies prints: the same header, and counts that add up to
-// trials as the README says.
+// table writeStudies prints: the same header, counts that add up to trials
+// as the README says, and the created time in the same format.
 func TestReadmeStudies(t *testing.T) {
 	t.Parallel()
 	readme, err := os.ReadFile("../../README.md")
@@ -184,6 +184,10 @@ func TestReadmeStudies(t *testing.T) {
 	}
 	if sum := n[1] + n[2] + n[3] + n[4] + n[5]; sum != n[0] {
 		t.Errorf("README row %q: the counts add up to %d, not %d trials", lines[1], sum, n[0])
+	}
+	created := cells[len(cells)-1]
+	if at, err := time.Parse(time.RFC3339, created); err != nil || at.UTC().Format(time.RFC3339) != created {
+		t.Errorf("README row %q: created %q is not RFC 3339 UTC as writeStudies prints it", lines[1], created)
 	}
 }
 
