@@ -327,8 +327,11 @@ func TestUserErrors(t *testing.T) {
 			// Warnings logged on the way (a store retrying its connection)
 			// come before the error.
 			stderr := r.stderr
-			for strings.HasPrefix(stderr, "level=WARN ") {
+			for strings.HasPrefix(stderr, "sweep: warning: ") {
 				_, stderr, _ = strings.Cut(stderr, "\n")
+			}
+			if strings.Contains(r.stderr, "level=") {
+				t.Errorf("stderr has raw log lines:\n%s", r.stderr)
 			}
 			first, second, _ := strings.Cut(stderr, "\n")
 			if !strings.HasPrefix(first, "sweep: ") || !strings.Contains(first, tc.want) {

@@ -17,6 +17,7 @@ import (
 	"github.com/sweep-ml/sweep/experiments"
 	"github.com/sweep-ml/sweep/search"
 	"github.com/sweep-ml/sweep/tracker"
+	"github.com/sweep-ml/sweep/tracker/postgres"
 	"github.com/sweep-ml/sweep/trainer/data"
 )
 
@@ -108,17 +109,10 @@ func (c *commands) run(ctx *cli.Context) error {
 		return err
 	}
 	// Warnings only: a store retrying a dropped connection, a failed
-	// heartbeat, a trial taken over by another process.
-	log := slog.New(slog.NewTextHandler(c.env.Stderr, &slog.HandlerOptions{
-		Level: slog.LevelWarn,
-		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-			if a.Key == slog.TimeKey && len(groups) == 0 {
-				return slog.Attr{}
-			}
-			return a
-		},
-	}))
-	st, err := openStore(runCtx, dsn, log)
+	// heartbeat, a trial taken over by another process. The store and the
+	// driver each retry up to their own number of attempts.
+	secrets := tracker.Secrets(dsn)
+	st, err := openStore(runCtx, dsn, slog.New(newWarnHandler(c.env.Stderr, secrets, postgres.Options{}.WithDefaults().Retry.MaxAttempts)))
 	if err != nil {
 		return err
 	}
@@ -178,8 +172,8 @@ func (c *commands) run(ctx *cli.Context) error {
 		Grace:        durationOf(ctx, "grace"),
 		Stop:         stop,
 		Clock:        c.env.Now,
-		Log:          log,
 	}
+	cfg.Log = slog.New(newWarnHandler(c.env.Stderr, secrets, cfg.WithDefaults().StoreAttempts))
 	if cfg.MaxRetries == 0 {
 		cfg.MaxRetries = -1
 	}
