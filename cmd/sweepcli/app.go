@@ -113,6 +113,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if f := missingValue(app, args); f != "" {
 		// Reordered, the flag would take "--" or an argument as its value.
 		err = usagef("%s needs a value", f)
+	} else if e := leadError(app, args); e != nil {
+		err = e
 	} else {
 		err = app.RunContext(ctx, ReorderArgs(app, args))
 	}
@@ -158,11 +160,57 @@ func commandOf(app *cli.App, args []string) string {
 	return ""
 }
 
-// splitLead splits the flags before the command name (and their values)
-// into the app's own (help, version) and the commands'. n is the number of
-// arguments they take: rest[n] is the command name when there is one. A
-// flag before the command name takes a value when it does in any command.
-func splitLead(app *cli.App, rest []string) (global []bool, n int) {
+// leadError reports command flags before a command name that is missing
+// ("sweep --db x.db") or unknown ("sweep --db x.db stats"), which the app,
+// having no such flags, would call unknown flags; nil otherwise, and for a
+// flag no command has, which is an unknown flag.
+func leadError(app *cli.App, args []string) error {
+	rest := args[min(1, len(args)):]
+	kinds, n := splitLead(app, rest)
+	known := map[string]bool{}
+	for _, c := range app.Commands {
+		for _, f := range c.Flags {
+			for _, name := range f.Names() {
+				known[name] = true
+			}
+		}
+	}
+	var lead []string
+	for i, k := range kinds {
+		name, _, _ := strings.Cut(strings.TrimLeft(rest[i], "-"), "=")
+		switch {
+		case k == leadApp:
+		case k == leadFlag && !known[name]:
+			return nil
+		default:
+			lead = append(lead, rest[i])
+		}
+	}
+	switch {
+	case len(lead) == 0:
+		return nil
+	case n == len(rest):
+		flags := strings.Join(lead, " ")
+		return usagef("missing command for %s: sweep COMMAND %s", flags, flags)
+	case app.Command(rest[n]) == nil:
+		return usagef("unknown command %q", rest[n])
+	}
+	return nil
+}
+
+// leadKind is what an argument before the command name is.
+type leadKind int
+
+const (
+	leadApp   leadKind = iota // a flag of the app itself: help, version
+	leadFlag                  // a command's flag
+	leadValue                 // the value of the command's flag before it
+)
+
+// splitLead tells what each argument before the command name is. n is the
+// number of them: rest[n] is the command name when there is one. A flag
+// before the command name takes a value when it does in any command.
+func splitLead(app *cli.App, rest []string) (kinds []leadKind, n int) {
 	own := map[string]bool{}
 	for _, f := range []cli.Flag{cli.HelpFlag, cli.VersionFlag} {
 		for _, name := range f.Names() {
@@ -181,14 +229,19 @@ func splitLead(app *cli.App, rest []string) (global []bool, n int) {
 	}
 	for n < len(rest) && len(rest[n]) > 1 && strings.HasPrefix(rest[n], "-") && rest[n] != "--" {
 		name := strings.TrimLeft(rest[n], "-")
-		global = append(global, own[name])
+		if own[name] {
+			kinds = append(kinds, leadApp)
+			n++
+			continue
+		}
+		kinds = append(kinds, leadFlag)
 		n++
-		if !own[name] && !strings.Contains(name, "=") && takesValue[name] && n < len(rest) {
-			global = append(global, false)
+		if !strings.Contains(name, "=") && takesValue[name] && n < len(rest) {
+			kinds = append(kinds, leadValue)
 			n++
 		}
 	}
-	return global, n
+	return kinds, n
 }
 
 // missingValue returns the last argument when it is a flag of the command
@@ -381,7 +434,7 @@ func ReorderArgs(app *cli.App, args []string) []string {
 	// The app's flags (help, version) stay before the command name; the
 	// commands' flags given there ("sweep --db x studies") join the
 	// command's.
-	global, i := splitLead(app, rest)
+	kinds, i := splitLead(app, rest)
 	if i == len(rest) {
 		return args
 	}
@@ -395,8 +448,8 @@ func ReorderArgs(app *cli.App, args []string) []string {
 		return args
 	}
 	var lead []string
-	for j, g := range global {
-		if g {
+	for j, k := range kinds {
+		if k == leadApp {
 			out = append(out, rest[j])
 		} else {
 			lead = append(lead, rest[j])
