@@ -22,7 +22,9 @@ func (c *commands) leaderboardCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "leaderboard",
 		Usage: "rank trials by a metric",
-		Description: "--where PARAM=VALUE keeps the trials whose parameter has that value; every --where must hold.\n" +
+		Description: "Without --study, the trials of every study rank by their study's objective, which the studies\n" +
+			"must then share, direction included; otherwise pass --study NAME or --by METRIC.\n" +
+			"--where PARAM=VALUE keeps the trials whose parameter has that value; every --where must hold.\n" +
 			"A float of up to 4 significant digits matches as the tables show floats: learning_rate=0.001891\n" +
 			"keeps the trials whose learning_rate rounds to 0.001891 at 4 significant digits. A float of more\n" +
 			"digits, as show and export print them, matches exactly. A value the parameter cannot take\n" +
