@@ -11,7 +11,7 @@ import (
 )
 
 func dataDirFlag() cli.Flag {
-	return &cli.StringFlag{Name: "data-dir", Usage: "`DIR` the spec's data path is relative to", DefaultText: "the spec's directory when the study ran, else ."}
+	return &cli.StringFlag{Name: "data-dir", Usage: "`DIR` holding the spec's data: a relative path resolves against it, an absolute one becomes DIR/its file name", DefaultText: "the spec's directory when the study ran, else ."}
 }
 
 func (c *commands) reproduceCommand() *cli.Command {
