@@ -406,13 +406,27 @@ func describeTable(t *data.Table, imputeDropped int, everyTrial bool) string {
 	if t.Dropped > 0 {
 		s += fmt.Sprintf(", %s dropped", count(t.Dropped, "malformed row", "malformed rows"))
 	}
-	switch {
-	case imputeDropped > 0 && everyTrial:
+	if imputeDropped == 0 {
+		return s
+	}
+	if everyTrial {
 		s += fmt.Sprintf(", %d dropped for missing values", imputeDropped)
-	case imputeDropped > 0:
+	} else {
 		s += fmt.Sprintf(", %d with missing values dropped when impute=drop", imputeDropped)
 	}
-	return s
+	const shown = 3
+	lines := t.MissingLines(shown)
+	if len(lines) == 0 {
+		return s
+	}
+	strs := make([]string, len(lines))
+	for i, l := range lines {
+		strs[i] = strconv.Itoa(l)
+	}
+	if imputeDropped > shown {
+		strs = append(strs, "…")
+	}
+	return s + ": " + plural(imputeDropped, "line", "lines") + " " + strings.Join(strs, ", ")
 }
 
 // printPlan prints what the sweep will do. asked is the number of trials

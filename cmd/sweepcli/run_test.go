@@ -238,9 +238,9 @@ func TestRunPlanImputeDrop(t *testing.T) {
 	const model = "model: {layers: [4], epochs: 1}\n"
 	for _, tc := range []struct{ name, spec, want string }{
 		{"impute drop", "data: {path: wine.csv, impute: drop}\n" + model + "search: {trials: 1}\n",
-			"(178 rows, 13 numeric features, 3 classes, 2 dropped for missing values;"},
+			"(178 rows, 13 numeric features, 3 classes, 2 dropped for missing values: lines 3, 4;"},
 		{"drop in the space", "data: {path: wine.csv}\n" + model + "search:\n  trials: 2\n  space: {impute: {values: [mean, drop]}}\n",
-			"(178 rows, 13 numeric features, 3 classes, 2 with missing values dropped when impute=drop;"},
+			"(178 rows, 13 numeric features, 3 classes, 2 with missing values dropped when impute=drop: lines 3, 4;"},
 		{"impute mean", "data: {path: wine.csv}\n" + model + "search: {trials: 1}\n",
 			"(178 rows, 13 numeric features, 3 classes;"},
 	} {
@@ -456,5 +456,28 @@ func TestRunResumeProgress(t *testing.T) {
 	top := regexp.MustCompile(`\ntop 3 by val_macro_f1:\nID .*\n(\d+) `).FindStringSubmatch(r.stdout)
 	if line == nil || top == nil || line[1] != top[1] {
 		t.Errorf("the resumed trial's line is not at 3/3 with the study's best:\n%s", r.stdout)
+	}
+}
+
+// TestDescribeTableMissingLines checks that the plan names the first lines
+// impute "drop" leaves out, and marks that there are more.
+func TestDescribeTableMissingLines(t *testing.T) {
+	t.Parallel()
+	table, err := data.Read(context.Background(), strings.NewReader("x,label\n1,a\n,a\n2,b\n,b\n,a\n,b\n3,a\n"), "m.csv", data.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		dropped    int
+		everyTrial bool
+		want       string
+	}{
+		{4, true, "7 rows, 1 numeric feature, 2 classes, 4 dropped for missing values: lines 3, 5, 6, …"},
+		{4, false, "7 rows, 1 numeric feature, 2 classes, 4 with missing values dropped when impute=drop: lines 3, 5, 6, …"},
+		{0, false, "7 rows, 1 numeric feature, 2 classes"},
+	} {
+		if got := describeTable(table, tc.dropped, tc.everyTrial); got != tc.want {
+			t.Errorf("describeTable(%d, %t) = %q, want %q", tc.dropped, tc.everyTrial, got, tc.want)
+		}
 	}
 }
